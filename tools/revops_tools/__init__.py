@@ -1,0 +1,1 @@
+"""Tooling for the RevOps warehouse: raw-data generator, landing checks, structure check."""

@@ -1,0 +1,28 @@
+"""The `revops` command line: one entry point for the project's Python tooling."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="revops", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    gen = sub.add_parser("generate", help="write raw source tables (and truth) into a DuckDB file")
+    gen.add_argument("--path", default="warehouse.duckdb", help="DuckDB file to write")
+    gen.add_argument("--scale", type=float, default=1.0, help="1 = about 2,000 customers, 50,000 leads")
+    gen.add_argument("--seed", type=int, default=42)
+    gen.add_argument("--quiet", action="store_true", help="no progress output")
+
+    args = parser.parse_args(argv)
+    if args.command == "generate":
+        from revops_tools.generator import generate
+
+        generate(path=args.path, scale=args.scale, seed=args.seed, progress=not args.quiet)
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
