@@ -1,0 +1,79 @@
+"""Deterministic raw-data generator for the RevOps warehouse (see README.md beside this file)."""
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from revops_tools.generator.companies import Team, make_companies
+from revops_tools.generator.crm import CHANNEL_MIX, CRM
+from revops_tools.generator.land import Lander
+from revops_tools.generator.marketing import Marketing
+from revops_tools.generator.world import START, World
+
+__all__ = ["generate"]
+
+
+def generate(path: str, scale: float = 1.0, seed: int = 42, progress: bool = True) -> dict[str, int]:
+    """Writes every raw table and the truth schema into the DuckDB file at `path`.
+
+    Returns the row count of every table written. The same scale and seed give identical tables.
+    """
+    if scale <= 0:
+        raise ValueError(f"scale must be positive, got {scale}")
+    started = time.perf_counter()
+
+    def say(msg: str) -> None:
+        if progress:
+            print(f"[{time.perf_counter() - started:6.1f}s] {msg}", file=sys.stderr, flush=True)
+
+    w = World(scale, seed)
+    say(f"generating scale={scale} seed={seed} into {path}")
+    team = Team(w)
+    from revops_tools.generator.billing import Catalog
+
+    cat = Catalog(w)
+    w.companies = make_companies(w, max(50, int(20_000 * scale)))
+    mkt = Marketing(w)
+    crm = CRM(w, team, cat, mkt)
+    say(f"{len(w.companies):,} companies, {sum(len(v) for v in mkt.campaigns.values())} ad campaigns")
+
+    # Everyone who enters the funnel, in time order: inbound leads and partner-sourced deals.
+    n_leads = max(20, int(50_000 * scale))
+    n_partner = max(2, int(2_000 * scale))
+    lead_times = w.growth_times(n_leads, 0.45)
+    partner_times = w.growth_times(n_partner, 0.45, lo=START + 30 * 86400)
+    channels = list(CHANNEL_MIX)
+    weights = [CHANNEL_MIX[c] for c in channels]
+    company_weights = [c.employees ** 0.35 for c in w.companies]
+    arrivals = sorted([(t, "lead") for t in lead_times.tolist()] + [(t, "partner") for t in partner_times.tolist()])
+    lead_companies = w.r.choices(w.companies, company_weights, k=len(arrivals))
+    step = max(1, len(arrivals) // 10)
+    for i, ((t, kind), co) in enumerate(zip(arrivals, lead_companies)):
+        if kind == "lead":
+            crm.lead(co, t, w.r.choices(channels, weights)[0])
+        else:
+            crm.partner_deal(co, t)
+        if i % step == 0 and i:
+            say(f"  funnel {100 * i // len(arrivals)}% ({i:,} of {len(arrivals):,} arrivals)")
+    crm.write_accounts()
+    say(f"funnel done: {len(w.buf.rows['raw_salesforce.lead']):,} leads, "
+        f"{len(w.buf.rows['raw_salesforce.opportunity']):,} opportunities, "
+        f"{len(w.buf.rows['raw_stripe.customer']):,} Stripe customers")
+    mkt.webinar_invites(w.buf.rows["raw_salesforce.contact"])
+    mkt.anonymous_sessions()
+    mkt.page_views()
+    mkt.email()
+    say(f"marketing done: {len(w.buf.frames['raw_web.pages']):,} page views, "
+        f"{len(w.buf.frames['raw_hubspot.email_event']):,} email events")
+    lander = Lander(w)
+    lander.inject()
+    say(f"injected {len(w.buf.faults):,} recorded faults")
+    if os.path.exists(path):
+        os.remove(path)
+    for extra in (path + ".wal",):
+        if os.path.exists(extra):
+            os.remove(extra)
+    counts = lander.write(path, say if progress else (lambda _m: None))
+    say(f"done: {sum(counts.values()):,} rows in {len(counts)} tables")
+    return counts

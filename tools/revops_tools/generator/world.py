@@ -1,0 +1,187 @@
+"""Shared machinery of the simulation: the calendar, ids, names, and the table buffers."""
+from __future__ import annotations
+
+import random
+import string
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import numpy as np
+
+from revops_tools.generator.schema import TABLES, columns
+
+UTC = UTC
+START = datetime(2023, 1, 1, tzinfo=UTC).timestamp()
+END = datetime(2026, 10, 31, 23, 59, 59, tzinfo=UTC).timestamp()
+# The last sync of every connector runs in the small hours after END: as_of_date = 2026-11-01.
+SYNC_END = datetime(2026, 11, 1, 3, 0, tzinfo=UTC).timestamp()
+FAR_FUTURE = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp()
+HOUR = 3600.0
+DAY = 86400.0
+MONTH = 30.4375 * DAY
+
+CURRENCIES = ["usd", "eur", "gbp", "jpy", "cad", "aud"]
+# Units of each currency per USD, for pricing; the FX seed holds the rates models convert with.
+PER_USD = {"usd": 1.0, "eur": 0.92, "gbp": 0.79, "jpy": 150.0, "cad": 1.36, "aud": 1.52}
+ZERO_DECIMAL = {"jpy"}
+
+COUNTRIES = {
+    # code: (weight, billing currency, utc offset hours, tld, free-text spellings in Salesforce, tax rate)
+    "US": (52, "usd", -5, "com", ["United States", "USA", "US", "United States of America", "U.S."], 0.0),
+    "GB": (10, "gbp", 0, "co.uk", ["United Kingdom", "UK", "GB", "Great Britain", "England"], 0.20),
+    "DE": (8, "eur", 1, "de", ["Germany", "Deutschland", "DE"], 0.19),
+    "FR": (5, "eur", 1, "fr", ["France", "FR"], 0.20),
+    "CA": (6, "cad", -5, "ca", ["Canada", "CA"], 0.05),
+    "AU": (5, "aud", 10, "com.au", ["Australia", "AU"], 0.10),
+    "JP": (3, "jpy", 9, "co.jp", ["Japan", "JP"], 0.10),
+    "NL": (4, "eur", 1, "nl", ["Netherlands", "The Netherlands", "NL", "Holland"], 0.21),
+    "ES": (2, "eur", 1, "es", ["Spain", "España", "ES"], 0.21),
+    "SE": (2, "eur", 1, "se", ["Sweden", "SE"], 0.25),
+    "IE": (1, "eur", 0, "ie", ["Ireland", "IE"], 0.23),
+    "SG": (1, "usd", 8, "sg", ["Singapore", "SG"], 0.0),
+    "IN": (1, "usd", 5.5, "in", ["India", "IN"], 0.0),
+}
+
+PERSONAL_DOMAINS = ["gmail.com", "yahoo.com", "outlook.com", "hotmail.com"]
+
+FIRST = ("James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara Richard "
+         "Susan Joseph Jessica Thomas Sarah Charles Karen Chris Nancy Daniel Lisa Matthew Betty Anthony "
+         "Sandra Mark Ashley Paul Emily Steven Donna Andrew Michelle Joshua Carol Kenneth Amanda Kevin "
+         "Melissa Brian Deborah George Stephanie Timothy Rebecca Ronald Laura Jason Sharon Edward Cynthia "
+         "Jeffrey Kathleen Ryan Amy Jacob Angela Gary Helen Nicholas Anna Eric Brenda Jonathan Pamela "
+         "Stephen Nicole Larry Emma Justin Samantha Scott Katherine Brandon Christine Benjamin Rachel Samuel "
+         "Catherine Gregory Maria Alexander Heather Frank Diane Hans Ingrid Lukas Sophie Pierre Camille "
+         "Hiroshi Yuki Liam Chloe Noah Olivia Lars Astrid Priya Arjun").split()
+LAST = ("Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez Gonzalez "
+        "Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris Sanchez Clark "
+        "Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill Flores Green Adams "
+        "Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts Muller Schmidt Schneider Fischer Weber "
+        "Dubois Laurent Bernard Tanaka Suzuki Sato Watanabe Jansen Bakker Visser Andersson Nilsson Murphy "
+        "Kelly Walsh Patel Sharma Singh Chen Wang Li Kim Park Costa Silva Rossi Ferrari Novak").split()
+
+NAME_A = ("Blue Red Green Silver Golden North South East West Bright Clear Swift Prime True Bold Quantum "
+          "Apex Summit Harbor River Stone Iron Cedar Maple Oak Pine Falcon Eagle Lion Fox Wolf Orbit Nova "
+          "Stellar Lunar Solar Vector Pixel Cloud Data Smart Rapid Agile Metro Urban Coastal Alpine Polar "
+          "Crimson Azure Emerald Onyx Granite Copper Cobalt Velvet Crystal Ember Horizon Pioneer Liberty "
+          "Atlas Titan Zenith Vertex Nimbus Lumen Helix Fusion Catalyst Keystone Beacon Anchor Compass").split()
+NAME_B = ("Analytics Systems Labs Logistics Health Software Dynamics Networks Solutions Partners Capital "
+          "Foods Energy Robotics Media Security Works Digital Industries Ventures Technologies Medical "
+          "Retail Holdings Consulting Logic Apps Bio Payments Insurance Learning Studio Cloud Freight "
+          "Manufacturing Telecom Travel Realty Motors Finance Games Supply Marine Aero").split()
+SUFFIX = {"US": ["Inc", "Inc.", "LLC", "Corp", "Co"], "GB": ["Ltd", "Limited", "PLC"],
+          "DE": ["GmbH", "AG"], "FR": ["SAS", "SA"], "CA": ["Inc", "Ltd"], "AU": ["Pty Ltd"],
+          "JP": ["KK", "Co., Ltd."], "NL": ["BV", "NV"], "ES": ["SL", "SA"], "SE": ["AB"], "IE": ["Ltd"],
+          "SG": ["Pte Ltd"], "IN": ["Pvt Ltd"]}
+INDUSTRIES = ["Software", "Financial Services", "Healthcare", "Manufacturing", "Retail", "Education",
+              "Media", "Logistics", "Professional Services", "Telecommunications", "Energy", "Real Estate"]
+
+_B62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
+
+
+def b62(n: int, width: int) -> str:
+    out = []
+    while n:
+        n, r = divmod(n, 62)
+        out.append(_B62[r])
+    return "".join(reversed(out)).rjust(width, "0")
+
+
+@dataclass
+class Buffers:
+    """Row buffers, one list of dicts per raw table, plus the truth rows."""
+
+    rows: dict[str, list[dict]] = field(default_factory=lambda: {t: [] for t in TABLES})
+    frames: dict[str, object] = field(default_factory=dict)  # tables built vectorised (DataFrames)
+    source_records: list[tuple[str, str, str]] = field(default_factory=list)
+    faults: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+    def add(self, table: str, company_id: str | None = None, **values) -> dict:
+        row = {c: values.get(c) for c in columns(table)}
+        unknown = set(values) - set(row)
+        if unknown:
+            raise KeyError(f"{table} has no columns {sorted(unknown)}")
+        self.rows[table].append(row)
+        if company_id is not None:
+            self.source_records.append((table, row["id"], company_id))
+        return row
+
+    def fault(self, table: str, source_id: str, kind: str, handling: str) -> None:
+        self.faults.append((table, source_id, kind, handling))
+
+
+class World:
+    """Random sources, id factories and small helpers shared by every part of the story."""
+
+    def __init__(self, scale: float, seed: int):
+        self.scale = scale
+        self.seed = seed
+        self.r = random.Random(seed)
+        self.np = np.random.default_rng(seed)
+        self.buf = Buffers()
+        self._counters: dict[str, int] = {}
+
+    # ids ---------------------------------------------------------------------------------------
+    def _next(self, key: str) -> int:
+        n = self._counters.get(key, 0) + 1
+        self._counters[key] = n
+        return n
+
+    def sf_id(self, prefix: str) -> str:
+        # 3-character key prefix, a fixed pod/org part, then a base-62 counter: 18 characters.
+        return f"{prefix}5g00{b62(self._next(prefix), 11)}"
+
+    def stripe_id(self, prefix: str) -> str:
+        n = self._next(prefix)
+        return f"{prefix}_{b62(n * 7919 + 104729, 14)}"
+
+    def num_id(self, key: str, base: int) -> str:
+        return str(base + self._next(key))
+
+    # time --------------------------------------------------------------------------------------
+    def lag(self) -> float:
+        """How long after a change the connector picks it up."""
+        return self.r.uniform(0.05, 6.0) * HOUR
+
+    def synced(self, t: float) -> float:
+        return min(t + self.lag(), SYNC_END)
+
+    def growth_times(self, n: int, yearly_growth: float, lo: float = START, hi: float = END) -> np.ndarray:
+        """n instants in [lo, hi] with a density growing by `yearly_growth` per year, sorted."""
+        g = np.log(1 + yearly_growth) / (365.25 * DAY)
+        u = self.np.random(n)
+        span = hi - lo
+        t = np.log1p(u * np.expm1(g * span)) / g
+        return np.sort(lo + t)
+
+    def lognormal(self, median: float, sigma: float) -> float:
+        return median * float(np.exp(self.r.gauss(0.0, sigma)))
+
+    # people and names --------------------------------------------------------------------------
+    def person(self) -> tuple[str, str]:
+        return self.r.choice(FIRST), self.r.choice(LAST)
+
+    def messy(self, text: str | None, p: float = 0.08) -> tuple[str | None, bool]:
+        """Text as a person typed it: stray spaces and odd case now and then."""
+        if text is None or self.r.random() >= p:
+            return text, False
+        kind = self.r.randrange(4)
+        if kind == 0:
+            return f"  {text} ", True
+        if kind == 1:
+            return text.upper(), True
+        if kind == 2:
+            return f"{text.title()}  ", True
+        return f" {text.lower()}", True
+
+    def email_for(self, first: str, last: str, domain: str, personal_p: float) -> tuple[str, bool]:
+        if self.r.random() < personal_p:
+            d = self.r.choice(PERSONAL_DOMAINS)
+            return f"{first.lower()}.{last.lower()}{self.r.randrange(10, 999)}@{d}", True
+        style = self.r.randrange(3)
+        local = {0: f"{first}.{last}", 1: f"{first[0]}{last}", 2: first}[style].lower()
+        return f"{local}@{domain}", False
+
+    def phone(self, country: str) -> str:
+        cc = {"US": "+1", "CA": "+1", "GB": "+44", "DE": "+49", "FR": "+33", "AU": "+61", "JP": "+81",
+              "NL": "+31", "ES": "+34", "SE": "+46", "IE": "+353", "SG": "+65", "IN": "+91"}[country]
+        return f"{cc} {self.r.randrange(200, 999)} {self.r.randrange(100, 999)} {self.r.randrange(1000, 9999)}"
