@@ -1,0 +1,18 @@
+{#- The rejects relation of one source: every row its base models rejected, with the raw table,
+    the row's id, the rule it broke and the whole raw row as JSON text.
+    `tables` is a list of (raw table name, base model name) pairs. -#}
+{% macro union_rejects(source_name, tables) -%}
+    {%- for raw_table, base_model in tables %}
+    select
+        cast('{{ source_name }}.{{ raw_table }}' as {{ dbt.type_string() }}) as source_table,
+        cast(source_row_id as {{ dbt.type_string() }}) as source_row_id,
+        cast(reject_rule as {{ dbt.type_string() }}) as reject_rule,
+        cast(raw_row as {{ dbt.type_string() }}) as raw_row,
+        cast(_fivetran_synced as timestamp) as loaded_at
+    from {{ ref(base_model) }}
+    where row_disposition = 'rejected'
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+{%- endmacro %}
