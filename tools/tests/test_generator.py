@@ -1,0 +1,156 @@
+"""The raw-data generator: the contract's tables and columns, determinism, and complete truth."""
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pytest
+from conftest import SHARED
+
+from revops_tools.generator import generate
+from revops_tools.generator.schema import NATURAL_KEYS, TABLES
+
+LOADER_COLUMNS = {"_fivetran_synced", "_fivetran_start", "_fivetran_end", "_fivetran_active"}
+
+
+def contract_tables() -> dict[str, list[str]]:
+    """Parses ../shared/source-contract.md into {raw_schema.table: [columns in order]}."""
+    text = (SHARED / "source-contract.md").read_text()
+    tables: dict[str, list[str]] = {}
+    schema = None
+    for line in text.splitlines():
+        heading = re.match(r"^## (raw_\w+)", line)
+        if heading:
+            schema = heading.group(1)
+            continue
+        row = re.match(r"^\| ([a-z_0-9.]+)(?: \(history\))? \| (.+) \|$", line)
+        if not row or schema is None or row.group(1) == "table":
+            continue
+        name, cols = row.group(1), row.group(2)
+        if "." in name:  # the ads section names tables as google_ads.account
+            table = f"raw_{name}"
+        else:
+            table = f"{schema}.{name}"
+        # Drop the contract's explanations in parentheses, keep the column names.
+        cols = re.sub(r"\([^)]*\)", "", cols)
+        tables[table] = [c.strip() for c in cols.split(",") if c.strip()]
+    return tables
+
+
+def test_contract_parses_every_source_section():
+    tables = contract_tables()
+    assert len(tables) == 43
+    assert tables["raw_salesforce.opportunity"][:3] == ["id", "account_id", "name"]
+    assert tables["raw_google_ads.campaign_stats"][0] == "date"
+
+
+def test_raw_tables_match_the_contract_column_for_column(raw):
+    contract = contract_tables()
+    landed = {}
+    for schema, table, column in raw.execute(
+        "select table_schema, table_name, column_name from information_schema.columns "
+        "where table_schema like 'raw_%' order by table_schema, table_name, ordinal_position"
+    ).fetchall():
+        landed.setdefault(f"{schema}.{table}", []).append(column)
+    assert sorted(landed) == sorted(contract), "raw tables differ from the contract"
+    for table, columns in contract.items():
+        extra = [c for c in landed[table] if c not in columns]
+        assert landed[table][: len(columns)] == columns, f"{table}: contract columns missing or out of order"
+        # Beyond the contract only the loader's own columns and delete flags may appear.
+        assert set(extra) <= LOADER_COLUMNS | {"is_deleted", "_fivetran_deleted"}, f"{table}: {extra}"
+        assert "_fivetran_synced" in landed[table]
+
+
+def test_history_tables_carry_validity_columns(raw):
+    for table in ("raw_stripe.subscription_history", "raw_stripe.subscription_item"):
+        bad = raw.execute(
+            f"select count(*) from {table} where _fivetran_start > _fivetran_end "
+            f"or (_fivetran_active <> (_fivetran_end = timestamp '9999-12-31 23:59:59'))"
+        ).fetchone()[0]
+        assert bad == 0, table
+
+
+def _signature(path: str) -> dict[str, tuple]:
+    con = duckdb.connect(path, read_only=True)
+    out = {}
+    for schema, table in con.execute(
+        "select table_schema, table_name from information_schema.tables order by 1, 2"
+    ).fetchall():
+        out[f"{schema}.{table}"] = con.execute(
+            f'select count(*), sum(hash(t)) from {schema}."{table}" as t'
+        ).fetchone()
+    con.close()
+    return out
+
+
+def test_same_seed_gives_identical_tables_and_another_seed_does_not(tmp_path):
+    paths = [str(tmp_path / f"{name}.duckdb") for name in ("a", "b", "c")]
+    for path, seed in zip(paths, (7, 7, 8)):
+        generate(path, scale=0.02, seed=seed, progress=False)
+    a, b, c = (_signature(p) for p in paths)
+    assert a == b
+    assert a["raw_salesforce.lead"] != c["raw_salesforce.lead"]
+
+
+def test_scale_grows_tables_linearly(tmp_path):
+    small, big = str(tmp_path / "s.duckdb"), str(tmp_path / "b.duckdb")
+    counts_small = generate(small, scale=0.02, seed=1, progress=False)
+    counts_big = generate(big, scale=0.08, seed=1, progress=False)
+    for table in ("raw_salesforce.lead", "raw_stripe.invoice", "raw_web.pages", "raw_hubspot.email_event"):
+        ratio = counts_big[table] / counts_small[table]
+        assert 3.0 < ratio < 5.0, f"{table} grew {ratio:.2f}x for 4x the scale"
+
+
+ENTITY_TABLES = {
+    "raw_salesforce.account": "id", "raw_salesforce.contact": "id", "raw_salesforce.lead": "id",
+    "raw_salesforce.opportunity": "id", "raw_stripe.customer": "id", "raw_stripe.subscription_history": "id",
+    "raw_hubspot.contact": "id", "raw_web.identifies": "user_id",
+}
+
+
+@pytest.mark.parametrize("table", sorted(ENTITY_TABLES))
+def test_truth_names_the_company_behind_every_entity_record(raw, table):
+    key = ENTITY_TABLES[table]
+    missing = raw.execute(
+        f"""
+        select count(distinct r.{key}) from {table} as r
+        left join truth.source_records as s on s.source_table = '{table}' and s.source_id = r.{key}
+        where s.source_id is null and r.{key} is not null
+        """
+    ).fetchone()[0]
+    assert missing == 0
+    companies = raw.execute(
+        "select count(*) from truth.source_records s left join truth.companies c using (company_id) "
+        "where c.company_id is null"
+    ).fetchone()[0]
+    assert companies == 0
+
+
+def test_every_injected_fault_points_at_a_raw_row(raw):
+    faults = raw.execute("select distinct source_table from truth.injected_faults").fetchall()
+    assert {t for (t,) in faults} >= {"raw_salesforce.opportunity", "raw_stripe.charge", "raw_web.pages"}
+    for (table,) in faults:
+        if table in NATURAL_KEYS:
+            cols = NATURAL_KEYS[table]
+            key = " || '|' || ".join(f"cast({c} as varchar)" for c in cols)
+        else:
+            key = "id"
+        dangling = raw.execute(
+            f"""
+            select count(*) from truth.injected_faults f
+            where f.source_table = '{table}'
+              and not exists (select 1 from {table} r where {key} = f.source_id)
+            """
+        ).fetchone()[0]
+        assert dangling == 0, f"{table}: {dangling} faults name no raw row"
+
+
+def test_every_fault_kind_of_the_foundation_issue_is_injected(raw):
+    kinds = {k for (k,) in raw.execute("select distinct fault_kind from truth.injected_faults").fetchall()}
+    assert kinds >= {"duplicate_load", "soft_delete", "merged_contact", "null_key", "orphan_fk",
+                     "negative_quantity", "close_before_create", "unknown_currency", "padded_text",
+                     "name_variant", "personal_email"}
+
+
+def test_schema_module_covers_every_contract_table():
+    assert set(contract_tables()) == set(TABLES)
