@@ -1,9 +1,11 @@
 {#- The rejects relation of one source: every row its base models rejected, with the raw table,
     the row's id, the rule it broke and the whole raw row as JSON text.
-    `tables` is a list of (raw table name, base model name) pairs. -#}
+    `tables` is a list of (raw table name, base model name, ...) tuples. -#}
 {% macro union_rejects(source_name, tables) -%}
-    {%- for raw_table, base_model in tables %}
+    {%- for entry in tables %}
+    {%- set raw_table, base_model = entry[0], entry[1] %}
     select
+        {{ dbt.hash("'" ~ source_name ~ "." ~ raw_table ~ "' || raw_row") }} as reject_id,
         cast('{{ source_name }}.{{ raw_table }}' as {{ dbt.type_string() }}) as source_table,
         cast(source_row_id as {{ dbt.type_string() }}) as source_row_id,
         cast(reject_rule as {{ dbt.type_string() }}) as reject_rule,

@@ -64,7 +64,7 @@ def generate(path: str, scale: float = 1.0, seed: int = 42, progress: bool = Tru
     mkt.anonymous_sessions()
     mkt.page_views()
     mkt.email()
-    say(f"marketing done: {len(w.buf.frames['raw_web.pages']):,} page views, "
+    say(f"marketing done: {len(w.sessions_frame):,} web sessions, "
         f"{len(w.buf.frames['raw_hubspot.email_event']):,} email events")
     lander = Lander(w)
     lander.inject()

@@ -17,7 +17,7 @@ from revops_tools.generator.schema import (
     TRUTH_TABLES,
     TS,
 )
-from revops_tools.generator.world import DAY, World
+from revops_tools.generator.world import DAY, World, as_dict, as_tuple
 
 # (table, fault kind, column(s) it breaks, how it breaks, share of the table's rows)
 BROKEN_CLONES = [
@@ -39,8 +39,16 @@ BROKEN_CLONES = [
     ("raw_stripe.subscription_item", "negative_quantity", "quantity", "negate", 0.002),
     ("raw_stripe.invoice_line_item", "orphan_fk", "invoice_id", "orphan:in", 0.0005),
     ("raw_hubspot.email_event", "null_key", "recipient", None, 0.0002),
-    ("raw_web.pages", "null_key", ("anonymous_id", "user_id"), None, 0.0001),
 ]
+# raw_web.pages is built in DuckDB (see marketing.PAGE_VIEWS_SQL); its faults are injected there too.
+PAGE_FAULTS_SQL = """
+insert into raw_web.pages
+select * replace ('pg-x' || substr(id, 4) as id, null as anonymous_id, null as user_id)
+from raw_web.pages where hash(id, {seed}, 'null_key') % 10000 = 0;
+insert into raw_web.pages
+select * replace (_fivetran_synced - interval 3 day as _fivetran_synced)
+from raw_web.pages where hash(id, {seed}, 'dup') % 500 = 0 and id not like 'pg-x%';
+"""
 DELETABLE = {"is_deleted", "_fivetran_deleted"}
 HANDLING = {"null_key": "reject", "orphan_fk": "reject", "close_before_create": "reject",
             "unknown_currency": "reject", "negative_quantity": "reject", "negative_amount": "reject"}
@@ -85,6 +93,8 @@ class Lander:
                     clone[flag] = True
                     self._append(table, clone, row["id"], "soft_delete", "delete")
         for table in TABLES:
+            if table == "raw_web.pages":
+                continue
             if table in b.frames:
                 self._duplicate_frame(table)
             elif b.rows[table]:
@@ -99,7 +109,7 @@ class Lander:
         if k <= 0:
             return []
         idx = sorted(self.w.r.sample(range(len(rows)), min(k, len(rows))))
-        return [rows[i] for i in idx]
+        return [as_dict(table, rows[i]) for i in idx]
 
     def _key(self, table: str, row: dict) -> str:
         if table in NATURAL_KEYS:
@@ -174,10 +184,15 @@ class Lander:
             con.execute(f"drop schema if exists {s} cascade")
             con.execute(f"create schema {s}")
         for table, cols in TABLES.items():
+            if table == "raw_web.pages":
+                counts[table] = self._write_pages(con)
+                progress(f"  wrote {table:<48} {counts[table]:>10,} rows")
+                continue
             if table in w.buf.frames:
                 df = w.buf.frames[table]
             else:
-                df = pd.DataFrame(w.buf.rows[table], columns=[c for c, _ in cols])
+                df = pd.DataFrame([as_tuple(table, r) for r in w.buf.rows[table]], columns=[c for c, _ in cols])
+                w.buf.rows[table] = []  # free the Python rows as soon as the table is written
             df = _encode(df, cols)
             schema, name = table.split(".")
             select = ", ".join(f'cast("{c}" as {_sql_type(t)}) as "{c}"' for c, t in cols)
@@ -205,6 +220,26 @@ class Lander:
         con.execute("checkpoint")
         con.close()
         return counts
+
+
+    def _write_pages(self, con) -> int:
+        from revops_tools.generator.marketing import page_views_sql
+        from revops_tools.generator.world import END
+
+        w = self.w
+        con.register("sessions", w.sessions_frame)
+        select = ", ".join(f'cast("{c}" as {_sql_type(t)}) as "{c}"' for c, t in TABLES["raw_web.pages"])
+        con.execute(f"create table raw_web.pages as select {select} from ({page_views_sql(w.seed, END)})")
+        con.unregister("sessions")
+        w.sessions_frame = None
+        con.execute(PAGE_FAULTS_SQL.replace("{seed}", str(w.seed)))
+        for (i,) in con.execute("select id from raw_web.pages where id like 'pg-x%' order by id").fetchall():
+            w.buf.fault("raw_web.pages", i, "null_key", "reject")
+        for (i,) in con.execute(
+            "select id from raw_web.pages group by id having count(*) > 1 order by id"
+        ).fetchall():
+            w.buf.fault("raw_web.pages", i, "duplicate_load", "dedupe")
+        return con.execute("select count(*) from raw_web.pages").fetchone()[0]
 
 
 def _sql_type(t: str) -> str:

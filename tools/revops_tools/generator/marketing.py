@@ -49,6 +49,61 @@ AD_PLAN = {
 FX_PER_USD = {"USD": 1.0, "EUR": 0.92}
 TZ_OFFSET = {"America/New_York": -5, "Europe/Berlin": 1, "America/Los_Angeles": -8, None: 0}
 
+# Sessions (the `sessions` relation) exploded into Segment page views, deterministic per seed: every
+# "random" choice is a hash of the session key, the page position and the seed. {seed}, {site},
+# {pages}, {agents} and {end} are filled in by the lander.
+PAGE_VIEWS_SQL = """
+with views as (
+    select s.*, unnest(range(s.n)) as pos from sessions as s
+),
+timed as (
+    select
+        *,
+        sum(case when pos = 0 then 0 else 8 + hash(skey, pos, {seed}, 'gap') % 412 end)
+            over (partition by skey order by pos rows between unbounded preceding and current row) as offset_s
+    from views
+),
+placed as (
+    select
+        *,
+        start + offset_s + (hash(skey, pos, {seed}, 'ms') % 1000) / 1000.0 as t,
+        case
+            when form and pos = n - 1 then '/demo'
+            when pos = 0 then landing
+            else {pages}[1 + cast(hash(skey, pos, {seed}, 'page') % len({pages}) as bigint)]
+        end as path
+    from timed
+)
+select
+    'pg-' || printf('%016x', hash(skey, pos, {seed}, 'id')) as id,
+    anon as anonymous_id,
+    "user" as user_id,
+    strftime(make_timestamp(cast((t + tz * 3600) * 1000000 as bigint)), '%Y-%m-%dT%H:%M:%S.%g')
+        || case when tz < 0 then '-' else '+' end
+        || printf('%02d:%02d', cast(floor(abs(tz)) as int), cast(round((abs(tz) % 1) * 60) as int)) as timestamp,
+    make_timestamp(cast((t + 0.05 + (hash(skey, pos, {seed}, 'rx') % 2950) / 1000.0) * 1000000 as bigint))
+        as received_at,
+    '{site}' || path || case when pos = 0 and src is not null
+        then '?utm_source=' || src || '&utm_medium=' || med || '&utm_campaign=' || camp else '' end
+        as context_page_url,
+    path as context_page_path,
+    case when pos = 0 then ref else '{site}/' end as context_page_referrer,
+    case when pos = 0 then src end as context_campaign_source,
+    case when pos = 0 then med end as context_campaign_medium,
+    case when pos = 0 then camp end as context_campaign_name,
+    case when pos = 0 then content end as context_campaign_content,
+    case when pos = 0 then term end as context_campaign_term,
+    printf('%d.%d.0.%d', 1 + hash(anon, 'ip1') % 222, hash(anon, 'ip2') % 255, 1 + hash(anon, 'ip3') % 253)
+        as context_ip,
+    {agents}[1 + cast(hash(anon, 'ua') % len({agents}) as bigint)] as context_user_agent,
+    least(
+        make_timestamp(cast((t + 600 + (hash(skey, pos, {seed}, 'sync') % 7000)) * 1000000 as bigint)),
+        make_timestamp(cast(({end} + 3 * 3600) * 1000000 as bigint))
+    ) as _fivetran_synced
+from placed
+order by skey, pos
+"""
+
 
 class Marketing:
     def __init__(self, w: World):
@@ -352,59 +407,15 @@ class Marketing:
             self._session(f"anon-{w.np.integers(0, 2**63):016x}", None, t, ch, None)
 
     def page_views(self) -> None:
-        """Explodes sessions into page views: the raw `pages` table, built vectorised."""
-        w = self.w
+        """Hands the sessions to the lander, which explodes them into page views inside DuckDB
+        (PAGE_VIEWS_SQL): at scale 10 that is over ten million rows, too many for Python objects."""
         s = pd.DataFrame(self.sessions, columns=["anon", "user", "start", "n", "landing", "src", "med", "camp",
                                                  "content", "term", "ref", "tz", "form"])
+        self.sessions = []
         s = s[s["start"] <= END].reset_index(drop=True)
-        reps = s["n"].to_numpy()
-        sid = np.repeat(np.arange(len(s)), reps)
-        first = np.r_[0, np.cumsum(reps)[:-1]]
-        pos = np.arange(len(sid)) - np.repeat(first, reps)
-        gaps = w.np.uniform(8, 420, len(sid))
-        gaps[pos == 0] = 0
-        # cumulative gap inside each session
-        cum = np.cumsum(gaps)
-        cum -= np.repeat(cum[first], reps)
-        t = s["start"].to_numpy()[sid] + cum
-        paths = np.array(PAGES)[w.np.integers(0, len(PAGES), len(sid))]
-        landing = s["landing"].to_numpy()[sid]
-        paths = np.where(pos == 0, landing, paths)
-        last = pos == reps[sid] - 1
-        is_form = s["form"].to_numpy()[sid] & last
-        paths = np.where(is_form, "/demo", paths)
-        is_landing = pos == 0
-
-        def col(name):
-            v = s[name].to_numpy()[sid]
-            return np.where(is_landing, v, None)
-
-        src, med, camp, content, term = col("src"), col("med"), col("camp"), col("content"), col("term")
-        query = pd.Series(np.where(pd.isna(src), "", "?utm_source=" + src.astype(str) + "&utm_medium="
-                                   + med.astype(str) + "&utm_campaign=" + camp.astype(str)))
-        url = SITE + pd.Series(paths) + query
-        ref = np.where(is_landing, s["ref"].to_numpy()[sid], SITE + "/")
-        tz = s["tz"].to_numpy()[sid].astype(float)
-        n = len(sid)
-        ids = w.np.integers(0, 2**63, n)
-        pages = pd.DataFrame({
-            "id": pd.Series(ids).map("{:016x}".format).radd("pg-"),
-            "anonymous_id": s["anon"].to_numpy()[sid],
-            "user_id": s["user"].to_numpy()[sid],
-            "timestamp": _iso_offset_vec(t, tz),
-            "received_at": t + w.np.uniform(0.05, 3, n),
-            "context_page_url": url,
-            "context_page_path": paths,
-            "context_page_referrer": ref,
-            "context_campaign_source": src, "context_campaign_medium": med, "context_campaign_name": camp,
-            "context_campaign_content": content, "context_campaign_term": term,
-            "context_ip": pd.Series(w.np.integers(1, 223, n)).astype(str) + "." + pd.Series(
-                w.np.integers(0, 255, n)).astype(str) + ".0." + pd.Series(w.np.integers(1, 254, n)).astype(str),
-            "context_user_agent": np.array(USER_AGENTS)[w.np.integers(0, len(USER_AGENTS), n)],
-        })
-        pages["_fivetran_synced"] = np.minimum(pages["received_at"] + w.np.uniform(0.1, 2, n) * HOUR,
-                                               END + 3 * HOUR)
-        w.buf.frames["raw_web.pages"] = pages
+        s.insert(0, "skey", np.arange(len(s), dtype=np.int64))
+        s["tz"] = s["tz"].astype(float)
+        self.w.sessions_frame = s
 
     def email(self) -> None:
         """HubSpot email campaigns and their events, for the contacts that existed at each send."""
@@ -454,6 +465,15 @@ class Marketing:
         ev.insert(0, "id", [f"{x:019d}" for x in range(1_000_000, 1_000_000 + len(ev))])
         ev["_fivetran_synced"] = np.minimum(ev["created"] + w.np.uniform(0.1, 6, len(ev)) * HOUR, END + 3 * HOUR)
         w.buf.frames["raw_hubspot.email_event"] = ev
+
+
+def page_views_sql(seed: int, end: float) -> str:
+    def as_list(values: list[str]) -> str:
+        return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+
+    return (PAGE_VIEWS_SQL.replace("{seed}", str(int(seed))).replace("{site}", SITE)
+            .replace("{pages}", as_list(PAGES)).replace("{agents}", as_list(USER_AGENTS))
+            .replace("{end}", repr(float(end))))
 
 
 def _iso_offset(t: float, offset_hours: float) -> str:

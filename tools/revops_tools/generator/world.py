@@ -86,6 +86,19 @@ def b62(n: int, width: int) -> str:
     return "".join(reversed(out)).rjust(width, "0")
 
 
+# Tables whose rows the story changes after adding them (a contact's later touches, a HubSpot
+# contact's lifecycle, a customer's delinquency).
+MUTABLE = {"raw_salesforce.contact", "raw_hubspot.contact", "raw_stripe.customer"}
+
+
+def as_dict(table: str, row) -> dict:
+    return row if isinstance(row, dict) else dict(zip(columns(table), row))
+
+
+def as_tuple(table: str, row) -> tuple:
+    return row if isinstance(row, tuple) else tuple(row.get(c) for c in columns(table))
+
+
 @dataclass
 class Buffers:
     """Row buffers, one list of dicts per raw table, plus the truth rows."""
@@ -95,15 +108,20 @@ class Buffers:
     source_records: list[tuple[str, str, str]] = field(default_factory=list)
     faults: list[tuple[str, str, str, str]] = field(default_factory=list)
 
-    def add(self, table: str, company_id: str | None = None, **values) -> dict:
-        row = {c: values.get(c) for c in columns(table)}
-        unknown = set(values) - set(row)
-        if unknown:
-            raise KeyError(f"{table} has no columns {sorted(unknown)}")
-        self.rows[table].append(row)
+    def add(self, table: str, company_id: str | None = None, **values) -> dict | None:
+        """Appends a row. Rows of MUTABLE tables are dicts the story may still change (returned);
+        all others are stored as tuples in column order, which takes a fifth of the memory."""
+        cols = columns(table)
+        if len(values) > len(cols) or not set(values) <= set(cols):
+            raise KeyError(f"{table} has no columns {sorted(set(values) - set(cols))}")
         if company_id is not None:
-            self.source_records.append((table, row["id"], company_id))
-        return row
+            self.source_records.append((table, values["id"], company_id))
+        if table in MUTABLE:
+            row = {c: values.get(c) for c in cols}
+            self.rows[table].append(row)
+            return row
+        self.rows[table].append(tuple(values.get(c) for c in cols))
+        return None
 
     def fault(self, table: str, source_id: str, kind: str, handling: str) -> None:
         self.faults.append((table, source_id, kind, handling))
@@ -119,6 +137,8 @@ class World:
         self.np = np.random.default_rng(seed)
         self.buf = Buffers()
         self._counters: dict[str, int] = {}
+        self.companies: list = []
+        self.sessions_frame = None  # web sessions, exploded into page views when landed
 
     # ids ---------------------------------------------------------------------------------------
     def _next(self, key: str) -> int:
