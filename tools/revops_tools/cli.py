@@ -15,13 +15,38 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--seed", type=int, default=42)
     gen.add_argument("--quiet", action="store_true", help="no progress output")
 
+    structure = sub.add_parser(
+        "check-structure", help="check naming, folders, docs, key tests and freshness in dbt's manifest"
+    )
+    structure.add_argument("--manifest", default="target/manifest.json", help="manifest.json of `dbt parse`")
+
     args = parser.parse_args(argv)
     if args.command == "generate":
         from revops_tools.generator import generate
 
         generate(path=args.path, scale=args.scale, seed=args.seed, progress=not args.quiet)
         return 0
+    if args.command == "check-structure":
+        return _check_structure(args.manifest)
     return 2
+
+
+def _check_structure(manifest_path: str) -> int:
+    from revops_tools.structure import check_manifest, load_manifest
+
+    try:
+        manifest = load_manifest(manifest_path)
+    except FileNotFoundError:
+        print(f"{manifest_path} not found: run `dbt parse` first", file=sys.stderr)
+        return 2
+    violations = check_manifest(manifest)
+    if violations:
+        print(f"{len(violations)} structure violation(s):")
+        for violation in violations:
+            print(f"  - {violation}")
+        return 1
+    print("structure ok")
+    return 0
 
 
 if __name__ == "__main__":

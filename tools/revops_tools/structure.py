@@ -1,0 +1,270 @@
+"""Project-structure check on dbt's `target/manifest.json`: the layout and naming rules of
+shared/conventions.md, checked by a tool instead of by memory.
+
+Rules (each violation is one human-readable line):
+
+- Layers and names. Staging models live in `models/staging/<source>/`, are named
+  `stg_<source>__<entity>` (the folder is a declared source) and are views; the one exception is
+  the source's rejects relation `stg_<source>__rejects`, which may be a table. Base models (every
+  raw row with its disposition, the layer under staging) live in `models/staging/<source>/base/`,
+  are named `base_<source>__<entity>` and are views. Intermediate models live in
+  `models/intermediate/<domain>/` and are named `int_...`. Marts live in `models/marts/<domain>/`,
+  are named `fct_...` or `dim_...`, are materialized `table` or `incremental` and have
+  `contract.enforced: true`. No model lives anywhere else.
+- Documentation. Every model and every column of its YAML has a non-empty description, the YAML
+  declares at least one column, and the YAML entry is in the folder's `_<folder>__models.yml`.
+- Primary key. Every model has a column tested both `unique` and `not_null`, or a
+  `unique_combination_of_columns` test whose columns are each tested `not_null`. Base models are
+  exempt (they keep duplicate loads on purpose); any other model can opt out only with a reason in
+  `meta: {pk_exempt: "<reason>"}`.
+- Foreign keys. In marts, every column ending in `_id` other than a single-column primary key has a
+  `relationships` test, unless the column's meta gives `fk_exempt: "<reason>"`.
+- Sources. Every source table has `loaded_at_field` and a freshness rule (`warn_after` or
+  `error_after` with a count and a period), unless its meta gives `freshness_exempt: "<reason>"`.
+
+Only the root project's nodes are checked (installed packages are someone else's).
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+LAYERS = ("staging", "intermediate", "marts")
+MART_MATERIALIZATIONS = ("table", "incremental")
+ENTITY = r"[a-z][a-z0-9_]*"
+_REF = re.compile(r"ref\(\s*['\"]([^'\"]+)['\"]\s*\)")
+
+
+def load_manifest(path: str | Path) -> dict[str, Any]:
+    """Read a manifest.json file."""
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def check_manifest(manifest: dict[str, Any], project_name: str | None = None) -> list[str]:
+    """Return every structure violation of the project in `manifest` (empty when it is clean).
+
+    `project_name` defaults to the manifest's own project (`metadata.project_name`).
+    """
+    project = project_name or manifest.get("metadata", {}).get("project_name")
+
+    def ours(node: dict[str, Any]) -> bool:
+        return project is None or node.get("package_name") == project
+
+    nodes = manifest.get("nodes", {})
+    models = [n for n in nodes.values() if n.get("resource_type") == "model" and ours(n)]
+    sources = [s for s in manifest.get("sources", {}).values() if ours(s)]
+    source_names = {s.get("source_name") for s in manifest.get("sources", {}).values()}
+    tests = _tests_by_model(nodes.values())
+
+    violations: list[str] = []
+    for model in sorted(models, key=lambda n: n.get("original_file_path", "")):
+        layer = _layer(model)
+        model_tests = tests.get(model["unique_id"], [])
+        violations += _check_location(model, layer, source_names)
+        violations += _check_documentation(model)
+        primary_key, key_violations = _check_primary_key(model, layer, model_tests)
+        violations += key_violations
+        if layer == "marts":
+            violations += _check_foreign_keys(model, model_tests, primary_key)
+    for source in sorted(sources, key=lambda s: s.get("unique_id", "")):
+        violations += _check_freshness(source)
+    return violations
+
+
+# ------------------------------------------------------------------------------------- helpers
+def _label(node: dict[str, Any]) -> str:
+    return f"{node.get('name')} ({node.get('original_file_path')})"
+
+
+def _parts(node: dict[str, Any]) -> tuple[str, ...]:
+    return PurePosixPath(node.get("original_file_path", "").replace("\\", "/")).parts
+
+
+def _layer(model: dict[str, Any]) -> str | None:
+    parts = _parts(model)
+    if len(parts) >= 3 and parts[0] == "models" and parts[1] in LAYERS:
+        return parts[1]
+    return None
+
+
+def _meta(item: dict[str, Any]) -> dict[str, Any]:
+    """meta from both places dbt keeps it (top level and config)."""
+    meta = dict(item.get("config", {}).get("meta") or {})
+    meta.update(item.get("meta") or {})
+    return meta
+
+
+def _reason(item: dict[str, Any], key: str) -> bool:
+    value = _meta(item).get(key)
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _norm(column: str | None) -> str:
+    return (column or "").strip().strip('"`[]').lower()
+
+
+def _tests_by_model(nodes: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Generic tests grouped by the model they are attached to."""
+    by_model: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for node in nodes:
+        if node.get("resource_type") != "test" or not node.get("test_metadata"):
+            continue
+        attached = node.get("attached_node")
+        if not attached:
+            depends = node.get("depends_on", {}).get("nodes", [])
+            model_ref = _REF.search(str(node["test_metadata"].get("kwargs", {}).get("model", "")))
+            if model_ref:
+                attached = next((d for d in depends if d.split(".")[-1] == model_ref.group(1)), None)
+            elif len(depends) == 1:
+                attached = depends[0]
+        if attached:
+            by_model[attached].append(node)
+    return by_model
+
+
+def _test_name(test: dict[str, Any]) -> str:
+    return test["test_metadata"].get("name", "")
+
+
+def _test_column(test: dict[str, Any]) -> str:
+    return _norm(test.get("column_name") or test["test_metadata"].get("kwargs", {}).get("column_name"))
+
+
+# --------------------------------------------------------------------------------------- rules
+def _check_location(model: dict[str, Any], layer: str | None, source_names: set[str | None]) -> list[str]:
+    name, parts = model.get("name", ""), _parts(model)
+    materialized = model.get("config", {}).get("materialized")
+    label = _label(model)
+    if layer is None:
+        return [f"{label}: models live in models/staging, models/intermediate or models/marts"]
+
+    if layer == "staging":
+        if len(parts) == 4:
+            source = parts[2]
+            problems = []
+            if not re.fullmatch(rf"stg_{re.escape(source)}__{ENTITY}", name):
+                problems.append(f"{label}: a staging model in models/staging/{source}/ is named "
+                                f"stg_{source}__<entity>")
+            if source_names and source not in source_names:
+                problems.append(f"{label}: staging folder '{source}' is not the name of a declared source")
+            allowed = ("view", "table") if name == f"stg_{source}__rejects" else ("view",)
+            if materialized not in allowed:
+                problems.append(f"{label}: staging models are views (materialized: {materialized})")
+            return problems
+        if len(parts) == 5 and parts[3] == "base":
+            source = parts[2]
+            problems = []
+            if not re.fullmatch(rf"base_{re.escape(source)}__{ENTITY}", name):
+                problems.append(f"{label}: a base model in models/staging/{source}/base/ is named "
+                                f"base_{source}__<entity>")
+            if materialized != "view":
+                problems.append(f"{label}: base models are views (materialized: {materialized})")
+            return problems
+        return [f"{label}: staging models live in models/staging/<source>/ (base models in .../<source>/base/)"]
+
+    if layer == "intermediate":
+        problems = []
+        if len(parts) != 4:
+            problems.append(f"{label}: intermediate models live in models/intermediate/<domain>/")
+        if not re.fullmatch(rf"int_{ENTITY}", name):
+            problems.append(f"{label}: intermediate models are named int_<entities>_<verb>")
+        return problems
+
+    problems = []
+    if len(parts) != 4:
+        problems.append(f"{label}: marts live in models/marts/<domain>/")
+    if not re.fullmatch(rf"(fct|dim)_{ENTITY}", name):
+        problems.append(f"{label}: marts are named fct_<event or grain> or dim_<entity>")
+    if materialized not in MART_MATERIALIZATIONS:
+        problems.append(f"{label}: marts are materialized table or incremental (materialized: {materialized})")
+    contract = model.get("config", {}).get("contract") or model.get("contract") or {}
+    if not contract.get("enforced"):
+        problems.append(f"{label}: marts have an enforced contract (contract: {{enforced: true}})")
+    return problems
+
+
+def _check_documentation(model: dict[str, Any]) -> list[str]:
+    label, problems = _label(model), []
+    if not (model.get("description") or "").strip():
+        problems.append(f"{label}: the model has no description")
+    columns = model.get("columns") or {}
+    if not columns:
+        problems.append(f"{label}: the model's YAML documents no columns")
+    for column_name, column in columns.items():
+        if not (column.get("description") or "").strip():
+            problems.append(f"{label}: column '{column_name}' has no description")
+    directory = PurePosixPath(model.get("original_file_path", "")).parent
+    expected = directory / f"_{directory.name}__models.yml"
+    patch_path = model.get("patch_path")
+    if not patch_path:
+        problems.append(f"{label}: the model has no YAML entry (expected in {expected})")
+    elif PurePosixPath(patch_path.split("://", 1)[-1]) != expected:
+        problems.append(f"{label}: the model's YAML is in {patch_path.split('://', 1)[-1]}, "
+                        f"expected {expected}")
+    return problems
+
+
+def _check_primary_key(
+    model: dict[str, Any], layer: str | None, tests: list[dict[str, Any]]
+) -> tuple[str | None, list[str]]:
+    """Return the single-column primary key (if any) and the violations."""
+    unique = {_test_column(t) for t in tests if _test_name(t) == "unique"}
+    not_null = {_test_column(t) for t in tests if _test_name(t) == "not_null"}
+    single = sorted((unique & not_null) - {""})
+    if single:
+        return single[0], []
+    combinations = [
+        [_norm(c) for c in t["test_metadata"].get("kwargs", {}).get("combination_of_columns") or []]
+        for t in tests
+        if _test_name(t) == "unique_combination_of_columns"
+    ]
+    if any(combo and set(combo) <= not_null for combo in combinations):
+        return None, []
+    is_base = layer == "staging" and len(_parts(model)) == 5 and _parts(model)[3] == "base"
+    if is_base or _reason(model, "pk_exempt"):
+        return None, []
+    label = _label(model)
+    if combinations:
+        missing = sorted({c for combo in combinations for c in combo} - not_null)
+        return None, [f"{label}: unique_combination_of_columns key columns lack not_null: {', '.join(missing)}"]
+    if unique - not_null:
+        return None, [f"{label}: unique column(s) {', '.join(sorted(unique - not_null))} also need not_null "
+                      f"to be a primary key"]
+    return None, [f"{label}: no primary key test (unique + not_null on one column, or "
+                  f"unique_combination_of_columns with not_null on each column)"]
+
+
+def _check_foreign_keys(
+    model: dict[str, Any], tests: list[dict[str, Any]], primary_key: str | None
+) -> list[str]:
+    related = {_test_column(t) for t in tests if _test_name(t).startswith("relationships")}
+    problems = []
+    for column_name, column in (model.get("columns") or {}).items():
+        key = _norm(column_name)
+        if not key.endswith("_id") or key == primary_key or key in related:
+            continue
+        if _reason(column, "fk_exempt"):
+            continue
+        problems.append(f"{_label(model)}: foreign key '{column_name}' has no relationships test "
+                        f"(or meta fk_exempt with a reason)")
+    return problems
+
+
+def _check_freshness(source: dict[str, Any]) -> list[str]:
+    if _reason(source, "freshness_exempt"):
+        return []
+    label = f"source {source.get('source_name')}.{source.get('name')} ({source.get('original_file_path')})"
+    config = source.get("config") or {}
+    problems = []
+    if not (source.get("loaded_at_field") or config.get("loaded_at_field")):
+        problems.append(f"{label}: no loaded_at_field")
+    freshness = source.get("freshness") or config.get("freshness") or {}
+    rules = [freshness.get(k) or {} for k in ("warn_after", "error_after")]
+    if not any(r.get("count") is not None and r.get("period") for r in rules):
+        problems.append(f"{label}: no freshness rule (warn_after or error_after with count and period)")
+    return problems
