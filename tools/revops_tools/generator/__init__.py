@@ -37,6 +37,9 @@ def generate(path: str, scale: float = 1.0, seed: int = 42, progress: bool = Tru
     mkt = Marketing(w)
     crm = CRM(w, team, cat, mkt)
     say(f"{len(w.companies):,} companies, {sum(len(v) for v in mkt.campaigns.values())} ad campaigns")
+    partners = w.companies[-max(3, int(12 * scale)):]
+    crm.partner_accounts(partners)
+    prospects = w.companies[: len(w.companies) - len(partners)]
 
     # Everyone who enters the funnel, in time order: inbound leads and partner-sourced deals.
     n_leads = max(20, int(50_000 * scale))
@@ -45,9 +48,9 @@ def generate(path: str, scale: float = 1.0, seed: int = 42, progress: bool = Tru
     partner_times = w.growth_times(n_partner, 0.45, lo=START + 30 * 86400)
     channels = list(CHANNEL_MIX)
     weights = [CHANNEL_MIX[c] for c in channels]
-    company_weights = [c.employees ** 0.35 for c in w.companies]
+    company_weights = [c.employees ** 0.35 for c in prospects]
     arrivals = sorted([(t, "lead") for t in lead_times.tolist()] + [(t, "partner") for t in partner_times.tolist()])
-    lead_companies = w.r.choices(w.companies, company_weights, k=len(arrivals))
+    lead_companies = w.r.choices(prospects, company_weights, k=len(arrivals))
     step = max(1, len(arrivals) // 10)
     for i, ((t, kind), co) in enumerate(zip(arrivals, lead_companies)):
         if kind == "lead":

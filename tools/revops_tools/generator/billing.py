@@ -341,6 +341,10 @@ class Billing:
                     self.start_subscription(co, again, back, opp_owner)
 
     def _contract(self, items: list[Item], t: float, factor: float) -> None:
+        addon = next((i for i in items if i.key == "analytics" and i.removed is None), None)
+        if addon is not None and self.w.r.random() < 0.3:
+            addon.removed = t  # the add-on is dropped: its item ends and no version follows
+            return
         for it in items:
             if it.quantity and it.quantity > 1 and it.removed is None:
                 it.quantity = max(1, int(it.quantity * factor))
@@ -532,13 +536,14 @@ class Billing:
         for it in items:
             if it.removed is not None:
                 continue
-            if it.quantity is None:  # metered: usage of the period that just ended
+            if it.quantity is None:  # metered: usage of the period that just ended, billed per 100 calls
                 if reason == "subscription_create":
                     continue
-                usage = int(self.w.lognormal(40_000, 0.6))
-                amount = usage * it.unit_amount // 100
-                lines.append(self._line(sub_id, it, "subscription", amount, it.unit_amount / 100, usage,
-                                        ps - (pe - ps), ps, False, deal, "API calls (usage)"))
+                interval, count, _ = INTERVALS[deal.billing]
+                hundreds = int(self.w.lognormal(400, 0.6))
+                lines.append(self._line(sub_id, it, "subscription", hundreds * it.unit_amount, it.unit_amount,
+                                        hundreds, add_interval(ps, interval, -count), ps, False, deal,
+                                        "API calls (usage, per 100 calls)"))
                 continue
             lines.append(self._line(sub_id, it, "subscription", it.unit_amount * it.quantity, it.unit_amount,
                                     it.quantity, ps, pe, False, deal, None))
@@ -595,7 +600,8 @@ class Billing:
                       _fivetran_synced=w.synced(t), **s)
         for it in items:
             vs = sorted([v for v in it.versions if v[0] <= END], key=lambda v: v[0])
-            stop = ended if ended is not None and ended <= END else None
+            ends = [x for x in (ended, it.removed) if x is not None and x <= END]
+            stop = min(ends) if ends else None
             for k, (t, pid, qty) in enumerate(vs):
                 if stop is not None and t >= stop:
                     break

@@ -153,15 +153,32 @@ class CRM:
             n_calls = min(12, int(r.expovariate(1 / 4.5)))
             for _ in range(n_calls):
                 tc = r.uniform(t_touch, max(t_touch + HOUR, stop))
-                self.task(lead_id, None, sdr, tc, "Call", "Call: follow-up",
-                          r.choices(["Connected", "Left Voicemail", "No Answer"], [3, 4, 5])[0])
+                inbound = r.random() < 0.08
+                self.task(lead_id, None, sdr, tc, "Call", "Call: prospect called back" if inbound else "Call: follow-up",
+                          r.choices(["Connected", "Left Voicemail", "No Answer"], [3, 4, 5])[0],
+                          "Inbound" if inbound else "Outbound")
+            if t_sql is not None and r.random() < 0.5:
+                self.task(lead_id, None, sdr, t_sql + r.uniform(1, 5) * DAY, "Meeting", "Meeting: discovery held")
         last_t = max(x[0] for x in statuses)
         if not opp and r.random() < 0.55:
             statuses.append((last_t + w.lognormal(20 * DAY, 0.7), "Unqualified"))
         if opp:
             statuses.append((t_conv, "Converted"))
-        self._lead_rows(co, lead_id, first, last, email, personal, t, channel, sdr, statuses, scores,
+        owner = sdr
+        if touched and r.random() < 0.05:
+            # Territory moves: the lead changes hands once.
+            moved = t_touch + r.uniform(1, 20) * DAY
+            other = self.team.pick(region, moved)
+            if other != sdr and moved <= END:
+                self._history(lead_id, "Owner", sdr, other, moved)
+                owner = other
+        self._lead_rows(co, lead_id, first, last, email, personal, t, channel, owner, statuses, scores,
                         t_conv if opp and t_conv <= END else None, campaign_id)
+
+    def _history(self, lead_id: str, field: str, old: str | None, new: str, t: float) -> None:
+        w = self.w
+        w.buf.add("raw_salesforce.lead_history", id=w.sf_id("017"), lead_id=lead_id, field=field,
+                  old_value=old, new_value=new, created_date=t, _fivetran_synced=w.synced(t))
 
     def _lead_rows(self, co, lead_id, first, last, email, personal, t, channel, sdr, statuses, scores, t_conv,
                    campaign_id) -> None:
@@ -169,13 +186,13 @@ class CRM:
         statuses = sorted((s for s in statuses if s[0] <= END), key=lambda s: s[0])
         scores = sorted((s for s in scores if s[0] <= END), key=lambda s: s[0])
         for (_, old), (ts, new) in zip(statuses, statuses[1:]):
-            w.buf.add("raw_salesforce.lead_history", id=w.sf_id("017"), lead_id=lead_id, field="Status",
-                      old_value=old, new_value=new, created_date=ts, _fivetran_synced=w.synced(ts))
+            self._history(lead_id, "Status", old, new, ts)
+        if scores:
+            # The first score is set by the scoring rule after creation: history starts from null.
+            self._history(lead_id, "lead_score_c", None, str(scores[0][1]), scores[0][0] + 60)
         for (_, old), (ts, new) in zip(scores, scores[1:]):
             if old != new:
-                w.buf.add("raw_salesforce.lead_history", id=w.sf_id("017"), lead_id=lead_id,
-                          field="lead_score_c", old_value=str(old), new_value=str(new), created_date=ts,
-                          _fivetran_synced=w.synced(ts))
+                self._history(lead_id, "lead_score_c", str(old), str(new), ts)
         lead_source = LEAD_SOURCE[channel] if w.r.random() < 0.92 else None
         conv = {"converted_account_id": None, "converted_contact_id": None, "converted_opportunity_id": None}
         if t_conv is not None:
@@ -352,7 +369,7 @@ class CRM:
     def _quotes_and_lines(self, co, opp_id, deal: Deal, tcv: float, hist, reached_proposal: bool) -> None:
         w = self.w
         r = w.r
-        t_prop = next((h[0] for h in hist if h[1][0] == "Proposal"), hist[0][0])
+        t_prop = next((h[0] for h in hist if h[1][0] == "Proposal" and h[0] <= END), hist[0][0])
         months = deal.term_months or 12
         div = 1 if deal.currency in ZERO_DECIMAL else 100
         for key, qty in deal.items():
@@ -419,6 +436,12 @@ class CRM:
         self.new_business(co, co.contacts[-1], t - self.w.r.uniform(10, 40) * DAY, deal.channel, None, None,
                           deal=deal, winback_at=t)
 
+    def partner_accounts(self, companies: list[Company]) -> None:
+        """The resellers and consultancies that refer deals: accounts of type Partner."""
+        for co in companies:
+            acc = self.account_for(co, START - self.w.r.uniform(30, 300) * DAY, "AE - Partner")
+            acc["type"] = "Partner"
+
     # partner-sourced deals --------------------------------------------------------------------------
     def partner_deal(self, co: Company, t: float) -> None:
         w = self.w
@@ -434,7 +457,9 @@ class CRM:
     def write_accounts(self) -> None:
         w = self.w
         for co, acc in self.accounts:
-            if co.stripe_customer is not None and co.ever_paid:
+            if acc["type"] == "Partner":
+                pass
+            elif co.stripe_customer is not None and co.ever_paid:
                 acc["type"] = "Former Customer" if co.churned_at is not None else "Customer"
             w.buf.add("raw_salesforce.account", company_id=co.company_id,
                       _fivetran_synced=w.synced(min(acc["last_modified_date"], END)), **acc)

@@ -17,7 +17,7 @@ from revops_tools.generator.schema import (
     TRUTH_TABLES,
     TS,
 )
-from revops_tools.generator.world import DAY, World, as_dict, as_tuple
+from revops_tools.generator.world import DAY, HOUR, SYNC_END, World, as_dict, as_tuple
 
 # (table, fault kind, column(s) it breaks, how it breaks, share of the table's rows)
 BROKEN_CLONES = [
@@ -46,7 +46,7 @@ insert into raw_web.pages
 select * replace ('pg-x' || substr(id, 4) as id, null as anonymous_id, null as user_id)
 from raw_web.pages where hash(id, {seed}, 'null_key') % 10000 = 0;
 insert into raw_web.pages
-select * replace (_fivetran_synced - interval 3 day as _fivetran_synced)
+select * replace (least(_fivetran_synced + interval 5 hour, timestamp '2026-11-01 03:00:00') as _fivetran_synced)
 from raw_web.pages where hash(id, {seed}, 'dup') % 500 = 0 and id not like 'pg-x%';
 """
 DELETABLE = {"is_deleted", "_fivetran_deleted"}
@@ -79,19 +79,11 @@ class Lander:
         return w.num_id(f"clone_{table}", 900_000_000)
 
     def inject(self) -> None:
+        """Adds the faulty rows. Each injected row carries exactly one fault: re-synced duplicates
+        are drawn first, from the story's own rows, so a broken row is never also re-synced."""
         w = self.w
         b = w.buf
-        for table, kind, cols, how, share in BROKEN_CLONES:
-            self._broken(table, kind, cols, how, share)
-        for table, cols in TABLES.items():
-            names = {c for c, _ in cols}
-            flag = next((c for c in names if c in DELETABLE), None)
-            if flag and table in b.rows and b.rows[table]:
-                for row in self._sample_rows(table, _count(w, len(b.rows[table]), 0.003)):
-                    clone = copy.copy(row)
-                    clone["id"] = self.new_id(table, row["id"])
-                    clone[flag] = True
-                    self._append(table, clone, row["id"], "soft_delete", "delete")
+        originals = {t: len(b.frames[t]) if t in b.frames else len(b.rows[t]) for t in TABLES}
         for table in TABLES:
             if table == "raw_web.pages":
                 continue
@@ -100,15 +92,30 @@ class Lander:
             elif b.rows[table]:
                 for row in self._sample_rows(table, _count(w, len(b.rows[table]), 0.004, 1)):
                     clone = copy.copy(row)
-                    clone["_fivetran_synced"] = row["_fivetran_synced"] - w.r.uniform(1, 30) * DAY
+                    # A later sync lands the same record again.
+                    clone["_fivetran_synced"] = min(row["_fivetran_synced"] + w.r.uniform(1, 48) * HOUR, SYNC_END)
                     b.rows[table].append(clone)
                     b.fault(table, self._key(table, row), "duplicate_load", "dedupe")
+        for table, kind, cols, how, share in BROKEN_CLONES:
+            self._broken(table, kind, cols, how, share, originals[table])
+        for table, cols in TABLES.items():
+            names = {c for c, _ in cols}
+            flag = next((c for c in names if c in DELETABLE), None)
+            if flag and table in b.rows and b.rows[table]:
+                n = originals[table]
+                for row in self._sample_rows(table, _count(w, n, 0.003), n):
+                    clone = copy.copy(row)
+                    clone["id"] = self.new_id(table, row["id"])
+                    clone[flag] = True
+                    self._append(table, clone, row["id"], "soft_delete", "delete")
 
-    def _sample_rows(self, table: str, k: int) -> list[dict]:
+    def _sample_rows(self, table: str, k: int, among: int | None = None) -> list[dict]:
+        """k rows drawn from the first `among` rows of the table (all rows by default)."""
         rows = self.w.buf.rows[table]
-        if k <= 0:
+        n = len(rows) if among is None else among
+        if k <= 0 or n == 0:
             return []
-        idx = sorted(self.w.r.sample(range(len(rows)), min(k, len(rows))))
+        idx = sorted(self.w.r.sample(range(n), min(k, n)))
         return [as_dict(table, rows[i]) for i in idx]
 
     def _key(self, table: str, row: dict) -> str:
@@ -124,13 +131,13 @@ class Lander:
         if company is not None:
             b.source_records.append((table, clone["id"], company))
 
-    def _broken(self, table, kind, cols, how, share) -> None:
+    def _broken(self, table, kind, cols, how, share, among: int) -> None:
         w = self.w
         b = w.buf
         if table in b.frames:
             f = b.frames[table]
-            k = _count(w, len(f), share)
-            pick = f.iloc[sorted(w.r.sample(range(len(f)), min(k, len(f))))].copy()
+            k = _count(w, among, share)
+            pick = f.iloc[sorted(w.r.sample(range(among), min(k, among)))].copy()
             pick["id"] = [self.new_id(table, "x") for _ in range(len(pick))]
             for c in (cols if isinstance(cols, tuple) else (cols,)):
                 pick[c] = None
@@ -138,7 +145,7 @@ class Lander:
             for i in pick["id"]:
                 b.fault(table, i, kind, HANDLING[kind])
             return
-        for row in self._sample_rows(table, _count(w, len(b.rows[table]), share)):
+        for row in self._sample_rows(table, _count(w, among, share), among):
             clone = copy.copy(row)
             clone["id"] = self.new_id(table, row["id"])
             for c in (cols if isinstance(cols, tuple) else (cols,)):
@@ -162,7 +169,8 @@ class Lander:
         f = b.frames[table]
         k = _count(w, len(f), 0.002, 1)
         pick = f.iloc[sorted(w.r.sample(range(len(f)), min(k, len(f))))].copy()
-        pick["_fivetran_synced"] = pick["_fivetran_synced"] - w.np.uniform(1, 30, len(pick)) * DAY
+        pick["_fivetran_synced"] = np.minimum(pick["_fivetran_synced"] + w.np.uniform(1, 48, len(pick)) * HOUR,
+                                              SYNC_END)
         b.frames[table] = pd.concat([f, pick], ignore_index=True)
         if table in NATURAL_KEYS:
             cols = NATURAL_KEYS[table]

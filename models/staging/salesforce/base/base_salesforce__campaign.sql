@@ -1,0 +1,21 @@
+-- Every raw row of salesforce.campaign, checked: the rule it breaks (if any) and what staging does
+-- with it. Staging reads the 'staged' rows, the rejects model the 'rejected' ones.
+with source as (
+    select * from {{ source('salesforce', 'campaign') }}
+),
+
+checked as (
+    select
+        source.*,
+        source.id as source_row_id,
+        {{ row_to_json_text('source') }} as raw_row,
+        case
+            when source.id is null then 'null_key'
+        end as reject_rule
+    from source
+)
+
+select
+    *,
+    {{ row_disposition('id', deleted='coalesce(is_deleted, false)') }} as row_disposition
+from checked

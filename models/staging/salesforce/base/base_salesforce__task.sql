@@ -1,0 +1,23 @@
+-- Every raw row of salesforce.task, checked: the rule it breaks (if any) and what staging does
+-- with it. Staging reads the 'staged' rows, the rejects model the 'rejected' ones.
+-- A task must concern someone (who_id) or something (what_id); with neither it is unattributable.
+with source as (
+    select * from {{ source('salesforce', 'task') }}
+),
+
+checked as (
+    select
+        source.*,
+        source.id as source_row_id,
+        {{ row_to_json_text('source') }} as raw_row,
+        case
+            when source.id is null then 'null_key'
+            when source.who_id is null and source.what_id is null then 'null_key'
+        end as reject_rule
+    from source
+)
+
+select
+    *,
+    {{ row_disposition('id', deleted='coalesce(is_deleted, false)') }} as row_disposition
+from checked

@@ -1,0 +1,28 @@
+-- Every raw row of stripe.price, checked: the rule it breaks (if any) and what staging does
+-- with it. Staging reads the 'staged' rows, the rejects model the 'rejected' ones.
+with source as (
+    select * from {{ source('stripe', 'price') }}
+),
+
+currencies as (
+    select lower(currency_code) as currency_code from {{ ref('currencies') }}
+),
+
+checked as (
+    select
+        source.*,
+        source.id as source_row_id,
+        {{ row_to_json_text('source') }} as raw_row,
+        case
+            when source.id is null then 'null_key'
+            when currencies.currency_code is null then 'unknown_currency'
+        end as reject_rule
+    from source
+    left join currencies
+        on lower(trim(source.currency)) = currencies.currency_code
+)
+
+select
+    *,
+    {{ row_disposition('id') }} as row_disposition
+from checked
