@@ -20,6 +20,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     structure.add_argument("--manifest", default="target/manifest.json", help="manifest.json of `dbt parse`")
 
+    landing = sub.add_parser("check-landing", help="Great Expectations checks of the raw tables, before dbt runs")
+    landing.add_argument("--path", default="warehouse.duckdb", help="DuckDB file to check (opened read-only)")
+    landing.add_argument("--data-docs-dir", default="target/landing_checks", help="where the Data Docs HTML goes")
+    landing.add_argument("--no-data-docs", action="store_true", help="skip building the Data Docs")
+
     args = parser.parse_args(argv)
     if args.command == "generate":
         from revops_tools.generator import generate
@@ -28,6 +33,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "check-structure":
         return _check_structure(args.manifest)
+    if args.command == "check-landing":
+        from revops_tools.landing import run_cli
+
+        return run_cli(args.path, None if args.no_data_docs else args.data_docs_dir)
     return 2
 
 

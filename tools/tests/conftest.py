@@ -23,10 +23,23 @@ def run_dbt(args: list[str], warehouse: Path, target_path: Path):
 
     os.environ["WAREHOUSE_PATH"] = str(warehouse)
     os.environ["DBT_PROFILES_DIR"] = str(REPO / "profiles")
-    return dbtRunner().invoke(
+    result = dbtRunner().invoke(
         [*args, "--project-dir", str(REPO), "--target-path", str(target_path), "--log-path",
          str(target_path / "logs")]
     )
+    release_dbt_connection()
+    return result
+
+
+def release_dbt_connection() -> None:
+    """dbt-duckdb keeps its database handle for the life of the process; drop it so tests can open
+    the file themselves (DuckDB refuses a second handle with another configuration)."""
+    import gc
+
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    DuckDBConnectionManager.close_all_connections()
+    gc.collect()
 
 
 @pytest.fixture(scope="session")

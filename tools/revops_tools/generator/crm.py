@@ -154,7 +154,8 @@ class CRM:
             for _ in range(n_calls):
                 tc = r.uniform(t_touch, max(t_touch + HOUR, stop))
                 inbound = r.random() < 0.08
-                self.task(lead_id, None, sdr, tc, "Call", "Call: prospect called back" if inbound else "Call: follow-up",
+                subject = "Call: prospect called back" if inbound else "Call: follow-up"
+                self.task(lead_id, None, sdr, tc, "Call", subject,
                           r.choices(["Connected", "Left Voicemail", "No Answer"], [3, 4, 5])[0],
                           "Inbound" if inbound else "Outbound")
             if t_sql is not None and r.random() < 0.5:
@@ -298,8 +299,9 @@ class CRM:
         stages = OPEN_STAGES if channel != "self-serve" else OPEN_STAGES[:1] + OPEN_STAGES[3:4]
         exit_at = len(stages) if won else r.randrange(1, len(stages) + 1)
         cuts = sorted(r.random() for _ in range(exit_at - 1))
-        stage_times = [t] + [t + c * cycle for c in cuts]
-        t_close = t + cycle
+        # A stage change takes at least a few minutes, even in a same-day self-serve purchase.
+        stage_times = [t] + [t + c * cycle + (k + 1) * 300 for k, c in enumerate(cuts)]
+        t_close = t + cycle + exit_at * 300
         expected = t + cycle * r.uniform(0.7, 1.3) if not winback_at else t_close
         estimate = round(tcv * r.uniform(0.7, 1.3), -2) if tcv > 1000 else tcv
         opp_id = w.sf_id("006")

@@ -125,6 +125,7 @@ class Marketing:
         growth = 1 + 0.5 * (days - START) / (365.25 * DAY)
         for platform, accounts in AD_PLAN.items():
             self.campaigns[platform] = []
+            frames = []
             for acc_name, currency, tz, camps in accounts:
                 acc_id = w.num_id(f"{platform}_acc", 1_000_000_000 if platform != "linkedin" else 500_000)
                 t0 = START - 200 * DAY
@@ -137,17 +138,17 @@ class Marketing:
                 else:
                     b.add("raw_linkedin_ads.account", id=acc_id, name=acc_name, currency=currency,
                           _fivetran_synced=w.synced(t0))
-                frames = []
                 for pretty, utm, ctype, usd_day, cpc, start_off, end_off, follows in camps:
                     cid = w.num_id(f"{platform}_camp", 20_000_000_000 if platform == "google" else 600_000)
                     name = f"{pretty} | {utm}" if follows else pretty
-                    status = "REMOVED" if end_off else ("ENABLED" if platform == "google" else "ACTIVE")
+                    ended, live = {"google": ("REMOVED", "ENABLED")}.get(platform, ("ARCHIVED", "ACTIVE"))
+                    status = ended if end_off else live
                     if platform == "google":
                         b.add("raw_google_ads.campaign", id=cid, account_id=acc_id, name=name, status=status,
                               advertising_channel_type=ctype, _fivetran_synced=w.synced(START + start_off * DAY))
                     elif platform == "facebook":
                         b.add("raw_facebook_ads.campaign", id=cid, account_id=acc_id, name=name,
-                              status=status if status != "ENABLED" else "ACTIVE", objective=ctype,
+                              status=status, objective=ctype,
                               _fivetran_synced=w.synced(START + start_off * DAY))
                     else:
                         b.add("raw_linkedin_ads.campaign", id=cid, account_id=acc_id, name=name, status=status,
@@ -159,6 +160,7 @@ class Marketing:
                     weekday = np.where(((d // DAY).astype(int) + 3) % 7 >= 5, 0.55, 1.1)
                     spend_usd = usd_day * w.scale * growth[mask] * weekday * w.np.lognormal(0, 0.25, n)
                     clicks = w.np.poisson(spend_usd / cpc)
+                    spend_usd = np.where(clicks == 0, 0.0, spend_usd)  # paid per click: no click, no cost
                     ctr = {"google": 0.045, "facebook": 0.009, "linkedin": 0.006}[platform]
                     impressions = np.maximum(clicks, (clicks / ctr * w.np.lognormal(0, 0.15, n)).astype(np.int64))
                     spend_local = np.round(spend_usd * FX_PER_USD[currency], 2)
@@ -175,7 +177,7 @@ class Marketing:
                           else None, budgeted_cost=round(usd_day * w.scale * 30, -2),
                           actual_cost=round(float(spend_usd.sum()), 2), is_deleted=False,
                           _fivetran_synced=w.synced(min(hi, END)))
-                self._ad_stats(platform, pd.concat(frames, ignore_index=True))
+            self._ad_stats(platform, pd.concat(frames, ignore_index=True))
 
     def _ad_stats(self, platform: str, f: pd.DataFrame) -> None:
         w = self.w
@@ -191,10 +193,12 @@ class Marketing:
             self.w.buf.frames["raw_google_ads.campaign_stats"] = out
         elif platform == "facebook":
             freq = w.np.uniform(1.2, 3.0, n)
-            reach = np.maximum(1, (f["impressions"] / freq).astype(np.int64))
+            impressions = f["impressions"].to_numpy()
+            reach = np.where(impressions > 0, np.maximum(1, (impressions / freq).astype(np.int64)), 0)
             out = pd.DataFrame({"date": f["day"], "account_id": f["account_id"], "campaign_id": f["campaign_id"],
-                                "impressions": f["impressions"], "reach": reach,
-                                "frequency": np.round(f["impressions"] / reach, 4),
+                                "impressions": impressions, "reach": reach,
+                                "frequency": np.where(reach > 0, np.round(impressions / np.maximum(reach, 1), 4),
+                                                      np.nan),
                                 "inline_link_clicks": f["clicks"], "spend": f["spend"], "_fivetran_synced": synced})
             self.w.buf.frames["raw_facebook_ads.basic_campaign"] = out
         else:
@@ -393,13 +397,13 @@ class Marketing:
             src = {"google": "google", "facebook": "facebook", "linkedin": "linkedin"}[platform]
             med = "cpc" if platform == "google" else "paid_social"
             for c in camps:
-                n = w.np.binomial(c["clicks"], 0.45)
+                n = w.np.binomial(c["clicks"], 0.25)
                 starts = np.repeat(c["days"], n) - TZ_OFFSET[c["tz"]] * HOUR + w.np.uniform(0, DAY, int(n.sum()))
                 for t in starts[starts <= END].tolist():
                     self.sessions.append((f"anon-{w.np.integers(0, 2**63):016x}", None, t,
                                           1 + int(w.r.expovariate(1 / 0.8)), w.r.choice(PAGES), src, med, c["utm"],
                                           None, None, None, w.r.choice([-8, -5, 0, 1]), False))
-        n = int(90_000 * w.scale)
+        n = int(60_000 * w.scale)
         times = w.growth_times(n, 0.5)
         channels = w.r.choices(["direct", "organic_search", "organic_social", "referral", "email", "other"],
                                [30, 40, 10, 12, 6, 2], k=n)
@@ -431,7 +435,7 @@ class Marketing:
             month = datetime.fromtimestamp(t, UTC)
             kind = "newsletter" if k % 3 else "nurture"
             cid = w.num_id("hs_email_campaign", 30_000_000)
-            slug = f"{kind}_{month:%Y_%m}_{k}"
+            slug = f"{kind}_{month:%Y_%m}"  # the utm_campaign of the email's links, as web sessions see it
             w.buf.add("raw_hubspot.email_campaign", id=cid, name=f"{kind.title()} {month:%B %Y}",
                       subject=w.r.choice(["5 RevOps metrics your board asks for", "Pipeline velocity, explained",
                                           "What's new in Northwind", "Forecasting without spreadsheets"]),

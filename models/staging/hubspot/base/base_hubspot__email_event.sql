@@ -1,0 +1,21 @@
+-- Every raw row of hubspot.email_event, checked. An event without a recipient cannot be tied to a
+-- person, so it is rejected (null_key).
+with source as (
+    select * from {{ source('hubspot', 'email_event') }}
+),
+
+checked as (
+    select
+        source.*,
+        source.id as source_row_id,
+        {{ row_to_json_text('source') }} as raw_row,
+        case
+            when source.id is null or source.recipient is null then 'null_key'
+        end as reject_rule
+    from source
+)
+
+select
+    *,
+    {{ row_disposition('id') }} as row_disposition
+from checked

@@ -1,0 +1,23 @@
+-- Every raw row of web.identifies, checked: the rule it breaks (if any) and what staging does with
+-- it. An identify call with neither an anonymous_id nor a user_id ties nothing together (null_key).
+with source as (
+    select * from {{ source('web', 'identifies') }}
+),
+
+checked as (
+    select
+        source.*,
+        source.id as source_row_id,
+        {{ row_to_json_text('source') }} as raw_row,
+        case
+            when source.id is null then 'null_key'
+            when source.anonymous_id is null and source.user_id is null then 'null_key'
+            when {{ iso_to_utc('source.' ~ adapter.quote('timestamp')) }} is null then 'invalid_timestamp'
+        end as reject_rule
+    from source
+)
+
+select
+    *,
+    {{ row_disposition('id') }} as row_disposition
+from checked

@@ -1,0 +1,138 @@
+"""Staging against the generator's truth: every injected fault caught the way it must be, no good
+row rejected, every raw row accounted for (issue: staging with rejects and data-quality checks)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+HANDLING_TO_DISPOSITION = {"reject": "rejected", "dedupe": "duplicate", "delete": "deleted", "merge": "merged"}
+
+
+def base_models(con) -> dict[str, str]:
+    """{raw table: base view} for every base model in the built warehouse."""
+    views = [v for (v,) in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'staging' "
+        "and table_name like 'base\\_%' escape '\\'"
+    ).fetchall()]
+    out = {}
+    for view in views:
+        match = re.match(r"base_(\w+?)__(\w+)$", view)
+        out[f"raw_{match.group(1)}.{match.group(2)}"] = f"staging.{view}"
+    return out
+
+
+@pytest.fixture()
+def dispositions(wh):
+    """Every raw row's disposition and rule, with the raw table it came from."""
+    parts = [
+        f"select '{table}' as source_table, cast(source_row_id as varchar) as source_row_id, "
+        f"row_disposition, reject_rule from {view}"
+        for table, view in base_models(wh).items()
+    ]
+    wh.execute("create temp table dispositions as " + " union all ".join(parts))
+    return wh
+
+
+def test_every_raw_table_has_a_base_and_a_staging_model(wh):
+    raw = {f"{s}.{t}" for s, t in wh.execute(
+        "select table_schema, table_name from information_schema.tables where table_schema like 'raw\\_%' escape '\\'"
+    ).fetchall()}
+    assert set(base_models(wh)) == raw
+    staging = {t for (t,) in wh.execute(
+        "select table_name from information_schema.tables where table_schema = 'staging' and table_name like 'stg\\_%' "
+        "escape '\\' and table_name not like '%\\_\\_rejects' escape '\\'"
+    ).fetchall()}
+    assert len(staging) == len(raw)
+
+
+def test_every_injected_fault_is_caught_the_way_it_must_be(dispositions):
+    rows = dispositions.execute(
+        """
+        with expected as (
+            select source_table, source_id, fault_kind, expected_handling, count(*) as injected
+            from truth.injected_faults
+            where expected_handling in ('reject', 'dedupe', 'delete', 'merge')
+            group by all
+        ),
+        caught as (
+            select
+                e.source_table, e.source_id, e.fault_kind, e.expected_handling, e.injected,
+                count(d.source_row_id) filter (
+                    where d.row_disposition = case e.expected_handling
+                        when 'reject' then 'rejected' when 'dedupe' then 'duplicate'
+                        when 'delete' then 'deleted' else 'merged' end
+                    and (e.expected_handling <> 'reject' or d.reject_rule = e.fault_kind)
+                ) as caught_rows
+            from expected as e
+            left join dispositions as d
+                on d.source_table = e.source_table and d.source_row_id = e.source_id
+            group by all
+        )
+        select fault_kind, expected_handling, sum(injected) as injected,
+               sum(least(caught_rows, injected)) as caught
+        from caught group by all order by 1
+        """
+    ).fetchall()
+    report = "\n".join(f"  {k:<22} {h:<8} {c:>6}/{n:<6} recall {c / n:.1%}" for k, h, n, c in rows)
+    print("\nfault recall by kind:\n" + report)
+    assert {k for k, *_ in rows} >= {"duplicate_load", "soft_delete", "merged_contact", "null_key", "orphan_fk",
+                                     "negative_quantity", "close_before_create", "unknown_currency"}
+    missed = [(k, n - c) for k, _, n, c in rows if c < n]
+    assert not missed, f"faults not caught: {missed}\n{report}"
+
+
+def test_no_good_row_is_rejected_or_removed(dispositions):
+    wrongly = dispositions.execute(
+        """
+        select d.source_table, d.row_disposition, d.reject_rule, count(*) as n
+        from dispositions d
+        where d.row_disposition <> 'staged'
+          and not exists (
+              select 1 from truth.injected_faults f
+              where f.source_table = d.source_table and f.source_id = d.source_row_id
+                and f.expected_handling in ('reject', 'dedupe', 'delete', 'merge')
+          )
+        group by all
+        """
+    ).fetchall()
+    assert wrongly == [], f"rows removed without an injected fault: {wrongly}"
+
+
+def test_padded_text_is_normalised_in_staging(wh):
+    """Emails that landed with stray spaces and odd case come out trimmed and lower-cased."""
+    checks = {
+        "raw_salesforce.lead": ("staging.stg_salesforce__leads", "lead_id"),
+        "raw_salesforce.contact": ("staging.stg_salesforce__contacts", "contact_id"),
+        "raw_stripe.customer": ("staging.stg_stripe__customers", "customer_id"),
+        "raw_hubspot.contact": ("staging.stg_hubspot__contacts", "contact_id"),
+    }
+    for raw_table, (model, key) in checks.items():
+        n, messy = wh.execute(
+            f"""
+            select count(*), count(*) filter (where s.email <> lower(trim(s.email)) or s.email like '% %')
+            from truth.injected_faults f join {model} s on s.{key} = f.source_id
+            where f.source_table = '{raw_table}' and f.fault_kind = 'padded_text'
+            """
+        ).fetchone()
+        assert n > 0, f"no padded rows of {raw_table} reached staging"
+        assert messy == 0, f"{model}: {messy} of {n} padded emails not normalised"
+
+
+def test_data_quality_mart_counts_every_raw_row(wh):
+    raw_total = sum(
+        wh.execute(f'select count(*) from {s}."{t}"').fetchone()[0]
+        for s, t in wh.execute(
+            "select table_schema, table_name from information_schema.tables where table_schema like 'raw\\_%' "
+            "escape '\\'"
+        ).fetchall()
+    )
+    checked, rejected, score_min = wh.execute(
+        "select sum(rows_checked), sum(rows_rejected), min(data_quality_score) from marts.fct_data_quality_loads"
+    ).fetchone()
+    assert checked == raw_total
+    faults = wh.execute(
+        "select count(*) from truth.injected_faults where expected_handling = 'reject'"
+    ).fetchone()[0]
+    assert rejected == faults
+    assert 0 <= score_min <= 1
