@@ -6,20 +6,20 @@
 with counts as (
     {%- for source_name, tables in sources.items() %}
         {%- for raw_table, base_model, staging_model in tables %}
-    select
-        'raw_{{ source_name }}.{{ raw_table }}' as source_table,
-        (select count(*) from {{ source(source_name, raw_table) }}) as raw_rows,
-        (select count(*) from {{ ref(staging_model) }}) as staged_rows,
-        (
-            select count(*) from {{ ref('stg_' ~ source_name ~ '__rejects') }}
-            where source_table = 'raw_{{ source_name }}.{{ raw_table }}'
-        ) as rejected_rows
+            select
+                'raw_{{ source_name }}.{{ raw_table }}' as source_table,
+                (select count(*) from {{ source(source_name, raw_table) }}) as raw_rows,
+                (select count(*) from {{ ref(staging_model) }}) as staged_rows,
+                (
+                    select count(*) from {{ ref('stg_' ~ source_name ~ '__rejects') }}
+                    where source_table = 'raw_{{ source_name }}.{{ raw_table }}'
+                ) as rejected_rows
             {%- if not loop.last %}
-    union all
+                union all
             {%- endif %}
         {%- endfor %}
         {%- if not loop.last %}
-    union all
+            union all
         {%- endif %}
     {%- endfor %}
 ),

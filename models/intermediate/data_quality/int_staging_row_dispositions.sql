@@ -6,20 +6,20 @@
 with dispositions as (
     {%- for source_name, tables in sources.items() %}
         {%- for raw_table, base_model, _ in tables %}
-    select
-        cast('raw_{{ source_name }}.{{ raw_table }}' as {{ dbt.type_string() }}) as source_table,
-        cast({{ dbt.date_trunc('day', '_fivetran_synced') }} as date) as load_date,
-        cast(row_disposition as {{ dbt.type_string() }}) as row_disposition,
-        cast(reject_rule as {{ dbt.type_string() }}) as reject_rule,
-        cast(count(*) as bigint) as row_count
-    from {{ ref(base_model) }}
-    group by 1, 2, 3, 4
+            select
+                cast('raw_{{ source_name }}.{{ raw_table }}' as {{ dbt.type_string() }}) as source_table,
+                cast({{ dbt.date_trunc('day', '_fivetran_synced') }} as date) as load_date,
+                cast(row_disposition as {{ dbt.type_string() }}) as row_disposition,
+                cast(reject_rule as {{ dbt.type_string() }}) as reject_rule,
+                cast(count(*) as bigint) as row_count
+            from {{ ref(base_model) }}
+            group by 1, 2, 3, 4
             {%- if not loop.last %}
-    union all
+                union all
             {%- endif %}
         {%- endfor %}
         {%- if not loop.last %}
-    union all
+            union all
         {%- endif %}
     {%- endfor %}
 ),
