@@ -94,8 +94,8 @@ def test_same_seed_gives_identical_tables_and_another_seed_does_not(tmp_path):
 
 def test_scale_grows_tables_linearly(tmp_path):
     small, big = str(tmp_path / "s.duckdb"), str(tmp_path / "b.duckdb")
-    counts_small = generate(small, scale=0.02, seed=1, progress=False)
-    counts_big = generate(big, scale=0.08, seed=1, progress=False)
+    counts_small = generate(small, scale=0.05, seed=1, progress=False)
+    counts_big = generate(big, scale=0.2, seed=1, progress=False)
     for table in ("raw_salesforce.lead", "raw_stripe.invoice", "raw_web.pages", "raw_hubspot.email_event"):
         ratio = counts_big[table] / counts_small[table]
         assert 3.0 < ratio < 5.0, f"{table} grew {ratio:.2f}x for 4x the scale"
