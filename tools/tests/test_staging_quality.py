@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
+import duckdb
 import pytest
+from conftest import TEST_SEED
 
 HANDLING_TO_DISPOSITION = {"reject": "rejected", "dedupe": "duplicate", "delete": "deleted", "merge": "merged"}
 
@@ -22,16 +24,39 @@ def base_models(con) -> dict[str, str]:
     return out
 
 
-@pytest.fixture()
-def dispositions(wh):
-    """Every raw row's disposition and rule, with the raw table it came from."""
+def load_dispositions(con):
+    """Every raw row's disposition and rule, with the raw table it came from (a temp table)."""
     parts = [
         f"select '{table}' as source_table, cast(source_row_id as varchar) as source_row_id, "
         f"row_disposition, reject_rule from {view}"
-        for table, view in base_models(wh).items()
+        for table, view in base_models(con).items()
     ]
-    wh.execute("create temp table dispositions as " + " union all ".join(parts))
-    return wh
+    con.execute("create or replace temp table dispositions as " + " union all ".join(parts))
+    return con
+
+
+@pytest.fixture()
+def dispositions(wh):
+    return load_dispositions(wh)
+
+
+@pytest.fixture(scope="module")
+def second_seed(tmp_path_factory):
+    """Staging built on another seed and scale than the session's warehouse."""
+    from conftest import run_dbt
+
+    from revops_tools.generator import generate
+
+    path = tmp_path_factory.mktemp("second_seed") / "warehouse.duckdb"
+    generate(str(path), scale=0.05, seed=TEST_SEED + 1000, progress=False)
+    target = path.parent / "target"
+    assert run_dbt(["seed"], path, target).success
+    result = run_dbt(["build", "-s", "models/staging", "+int_staging_row_dispositions",
+                      "assert_raw_rows_reconcile_with_staging"], path, target)
+    assert result.success, "staging build on the second seed failed"
+    con = duckdb.connect(str(path), read_only=True)
+    yield load_dispositions(con)
+    con.close()
 
 
 def test_every_raw_table_has_a_base_and_a_staging_model(wh):
@@ -46,8 +71,8 @@ def test_every_raw_table_has_a_base_and_a_staging_model(wh):
     assert len(staging) == len(raw)
 
 
-def test_every_injected_fault_is_caught_the_way_it_must_be(dispositions):
-    rows = dispositions.execute(
+def fault_recall(dispositions) -> list[tuple]:
+    return dispositions.execute(
         """
         with expected as (
             select source_table, source_id, fault_kind, expected_handling, count(*) as injected
@@ -74,6 +99,12 @@ def test_every_injected_fault_is_caught_the_way_it_must_be(dispositions):
         from caught group by all order by 1
         """
     ).fetchall()
+
+
+@pytest.mark.parametrize("warehouse", ["session", "second_seed"])
+def test_every_injected_fault_is_caught_the_way_it_must_be(warehouse, request):
+    con = request.getfixturevalue("dispositions" if warehouse == "session" else "second_seed")
+    rows = fault_recall(con)
     report = "\n".join(f"  {k:<22} {h:<8} {c:>6}/{n:<6} recall {c / n:.1%}" for k, h, n, c in rows)
     print("\nfault recall by kind:\n" + report)
     assert {k for k, *_ in rows} >= {"duplicate_load", "soft_delete", "merged_contact", "null_key", "orphan_fk",
@@ -82,8 +113,10 @@ def test_every_injected_fault_is_caught_the_way_it_must_be(dispositions):
     assert not missed, f"faults not caught: {missed}\n{report}"
 
 
-def test_no_good_row_is_rejected_or_removed(dispositions):
-    wrongly = dispositions.execute(
+@pytest.mark.parametrize("warehouse", ["session", "second_seed"])
+def test_no_good_row_is_rejected_or_removed(warehouse, request):
+    con = request.getfixturevalue("dispositions" if warehouse == "session" else "second_seed")
+    wrongly = con.execute(
         """
         select d.source_table, d.row_disposition, d.reject_rule, count(*) as n
         from dispositions d
