@@ -33,4 +33,4 @@ final as (
 )
 
 select * from final
-order by rows_failed desc
+order by 4 desc
