@@ -14,7 +14,7 @@ export DBT_PROFILES_DIR := $(CURDIR)/profiles
 DBT := $(BIN)/dbt
 DBT_FLAGS := --target $(TARGET)
 
-.PHONY: install generate check-landing build test lint docs clean
+.PHONY: install generate check-landing build test lint docs bench clean
 
 install: $(VENV)/.installed
 
@@ -42,6 +42,11 @@ lint: install
 
 test: lint
 	$(BIN)/pytest
+
+# make bench SCALES="1 10": generation, DuckDB's copy lower bound, dbt build and dbt build --empty per scale.
+SCALES ?= 1
+bench: install
+	$(BIN)/revops bench --scales "$(SCALES)"
 
 docs: install
 	$(DBT) docs generate $(DBT_FLAGS)

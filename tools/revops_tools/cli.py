@@ -25,6 +25,12 @@ def main(argv: list[str] | None = None) -> int:
     landing.add_argument("--data-docs-dir", default="target/landing_checks", help="where the Data Docs HTML goes")
     landing.add_argument("--no-data-docs", action="store_true", help="skip building the Data Docs")
 
+    bench = sub.add_parser("bench", help="benchmark generation and dbt build against DuckDB's own copy speed")
+    bench.add_argument("--scales", default="1", help="space-separated scales, e.g. '1 10'")
+    bench.add_argument("--seed", type=int, default=20260)
+    bench.add_argument("--out", default="bench/results", help="where bench.json and bench.md go (git-ignored)")
+    bench.add_argument("--memory-limit", default="16GB", help="DuckDB memory_limit for the build (spills beyond)")
+
     args = parser.parse_args(argv)
     if args.command == "generate":
         from revops_tools.generator import generate
@@ -37,6 +43,11 @@ def main(argv: list[str] | None = None) -> int:
         from revops_tools.landing import run_cli
 
         return run_cli(args.path, None if args.no_data_docs else args.data_docs_dir)
+    if args.command == "bench":
+        from revops_tools.bench import run
+
+        results = run([float(x) for x in args.scales.split()], args.seed, args.out, args.memory_limit)
+        return 0 if all(r.build_success for r in results) else 1
     return 2
 
 

@@ -1,0 +1,173 @@
+"""`revops bench`: how close the build stays to what the engine itself can do, at several scales.
+
+For each scale, on a freshly generated warehouse, in one run on one machine:
+- generation time, raw rows and raw bytes;
+- the lower bound: DuckDB copying every raw table once (CREATE TABLE AS SELECT), in this process;
+- `dbt build` wall time and peak memory (the dbt process's own maximum resident set);
+- `dbt build --empty` on the same project: dbt's own overhead with no data;
+- the ten slowest nodes from run_results.json, and the warehouse file size.
+It writes a JSON file and a Markdown table and prints the ratios: data time (build minus empty
+build) over the lower bound, and overhead per node. Timings are never asserted in tests: they are
+ratios measured here, side by side.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class ScaleResult:
+    scale: float
+    seed: int
+    generate_seconds: float = 0.0
+    raw_rows: int = 0
+    raw_bytes: int = 0
+    lower_bound_seconds: float = 0.0
+    build_seconds: float = 0.0
+    build_peak_rss_mb: float = 0.0
+    empty_build_seconds: float = 0.0
+    nodes: int = 0
+    warehouse_bytes: int = 0
+    build_success: bool = False
+    slowest_nodes: list[dict] = field(default_factory=list)
+
+    @property
+    def data_seconds(self) -> float:
+        return max(0.0, self.build_seconds - self.empty_build_seconds)
+
+    @property
+    def data_over_lower_bound(self) -> float | None:
+        return self.data_seconds / self.lower_bound_seconds if self.lower_bound_seconds else None
+
+    @property
+    def overhead_ms_per_node(self) -> float | None:
+        return 1000 * self.empty_build_seconds / self.nodes if self.nodes else None
+
+
+def _run_measured(cmd: list[str], env: dict[str, str], log: Path) -> tuple[float, float, int]:
+    """Runs cmd; returns (wall seconds, peak RSS of that process in MB, exit code)."""
+    started = time.perf_counter()
+    with open(log, "w") as out:
+        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    return seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def lower_bound(path: str) -> tuple[float, int, int]:
+    """Seconds DuckDB takes to copy every raw table once; also raw rows and raw bytes."""
+    con = duckdb.connect(path)
+    tables = con.execute(
+        "select table_schema, table_name, estimated_size from duckdb_tables() "
+        "where schema_name like 'raw\\_%' escape '\\' order by 1, 2"
+    ).fetchall()
+    rows = sum(con.execute(f'select count(*) from {s}."{t}"').fetchone()[0] for s, t, _ in tables)
+    con.execute("create schema if not exists bench_lower_bound")
+    started = time.perf_counter()
+    for schema, table, _ in tables:
+        copy = f'bench_lower_bound."{schema}__{table}"'
+        con.execute(f'create or replace table {copy} as select * from {schema}."{table}"')
+    con.execute("checkpoint")
+    seconds = time.perf_counter() - started
+    con.execute("drop schema bench_lower_bound cascade")
+    con.execute("checkpoint")
+    con.close()
+    return seconds, rows, os.path.getsize(path)
+
+
+def bench_scale(scale: float, seed: int, workdir: Path, memory_limit: str, progress) -> ScaleResult:
+    from revops_tools.generator import generate
+
+    result = ScaleResult(scale=scale, seed=seed)
+    workdir.mkdir(parents=True, exist_ok=True)
+    path = workdir / f"bench_scale_{scale:g}.duckdb"
+    target = workdir / f"target_scale_{scale:g}"
+    progress(f"scale {scale:g}: generating")
+    started = time.perf_counter()
+    generate(str(path), scale=scale, seed=seed, progress=False)
+    result.generate_seconds = time.perf_counter() - started
+    progress(f"scale {scale:g}: lower bound (copy every raw table once)")
+    result.lower_bound_seconds, result.raw_rows, result.raw_bytes = lower_bound(str(path))
+
+    env = dict(os.environ, WAREHOUSE_PATH=str(path), DBT_PROFILES_DIR=str(REPO / "profiles"),
+               DUCKDB_MEMORY_LIMIT=memory_limit)
+    dbt = str(Path(sys.executable).parent / "dbt")
+    common = ["--target-path", str(target), "--log-path", str(target / "logs")]
+    subprocess.run([dbt, "seed", "--full-refresh", *common], cwd=REPO, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    progress(f"scale {scale:g}: dbt build")
+    result.build_seconds, result.build_peak_rss_mb, code = _run_measured(
+        [dbt, "build", *common], env, workdir / f"build_scale_{scale:g}.log")
+    result.build_success = code == 0
+    run_results = json.loads((target / "run_results.json").read_text())
+    timings = sorted(run_results["results"], key=lambda r: r.get("execution_time") or 0, reverse=True)
+    result.nodes = len(run_results["results"])
+    result.slowest_nodes = [{"node": r["unique_id"], "seconds": round(r.get("execution_time") or 0, 2)}
+                            for r in timings[:10]]
+    progress(f"scale {scale:g}: dbt build --empty (dbt's own overhead)")
+    result.empty_build_seconds, _, _ = _run_measured(
+        [dbt, "build", "--empty", *common], env, workdir / f"empty_scale_{scale:g}.log")
+    result.warehouse_bytes = os.path.getsize(path)
+    return result
+
+
+def to_markdown(results: list[ScaleResult], machine: str) -> str:
+    def f(x, fmt="{:.1f}"):
+        return "n/a" if x is None else fmt.format(x)
+
+    lines = [f"Machine: {machine}", "",
+             "| scale | generate s | raw rows | raw MB | lower bound s | dbt build s | peak RSS MB | empty build s "
+             "| nodes | data time / lower bound | overhead ms/node | warehouse MB | build ok |",
+             "|" + "---|" * 13]
+    for r in results:
+        lines.append(
+            f"| {r.scale:g} | {r.generate_seconds:.1f} | {r.raw_rows:,} | {r.raw_bytes / 2**20:.0f} | "
+            f"{r.lower_bound_seconds:.2f} | {r.build_seconds:.1f} | {r.build_peak_rss_mb:.0f} | "
+            f"{r.empty_build_seconds:.1f} | {r.nodes} | {f(r.data_over_lower_bound)}x | "
+            f"{f(r.overhead_ms_per_node, '{:.0f}')} | {r.warehouse_bytes / 2**20:.0f} | {r.build_success} |")
+    for r in results:
+        lines += ["", f"Slowest nodes at scale {r.scale:g}:", "", "| node | seconds |", "|---|---|"]
+        lines += [f"| {n['node']} | {n['seconds']} |" for n in r.slowest_nodes]
+    return "\n".join(lines) + "\n"
+
+
+def run(scales: list[float], seed: int, out_dir: str, memory_limit: str) -> list[ScaleResult]:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+
+    def progress(msg: str) -> None:
+        print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+    results = [bench_scale(s, seed, out / "work", memory_limit, progress) for s in scales]
+    machine = f"{platform.node()} {os.cpu_count()} cores, {_memory_gb():.0f} GiB, DuckDB memory_limit {memory_limit}"
+    (out / "bench.json").write_text(json.dumps(
+        {"machine": machine, "results": [dict(asdict(r), data_seconds=r.data_seconds,
+                                              data_over_lower_bound=r.data_over_lower_bound,
+                                              overhead_ms_per_node=r.overhead_ms_per_node) for r in results]},
+        indent=2))
+    markdown = to_markdown(results, machine)
+    (out / "bench.md").write_text(markdown)
+    print(markdown)
+    for r in results:
+        print(f"scale {r.scale:g}: data time / lower bound = {r.data_over_lower_bound or 0:.1f}x, "
+              f"overhead = {r.overhead_ms_per_node or 0:.0f} ms per node")
+    return results
+
+
+def _memory_gb() -> float:
+    try:
+        with open("/proc/meminfo") as fh:
+            return int(fh.readline().split()[1]) / 2**20
+    except OSError:
+        return 0.0
