@@ -52,7 +52,8 @@ def second_seed(tmp_path_factory):
     target = path.parent / "target"
     assert run_dbt(["seed"], path, target).success
     result = run_dbt(["build", "-s", "models/staging", "+int_staging_row_dispositions",
-                      "assert_raw_rows_reconcile_with_staging"], path, target)
+                      "assert_raw_rows_reconcile_with_staging", "--indirect-selection", "cautious"],
+                     path, target)
     assert result.success, "staging build on the second seed failed"
     con = duckdb.connect(str(path), read_only=True)
     yield load_dispositions(con)

@@ -1,0 +1,370 @@
+{{ config(materialized='table') }}
+-- Web sessions, one row per session (int_web_page_views_sessionized), with
+--   * the landing page (the session's first page view) and its UTM tags and referrer host;
+--   * the channel, from the landing page through the channel_mapping seed: UTM tags (utm_source
+--     and utm_medium; either present counts as tagged) join the seed's utm rows on exact value or
+--     '*', and the matching row with the lowest priority wins; tags that match no row give
+--     'other'. An untagged session falls back to its referrer host (referrer rows; an unlisted
+--     host gives 'referral'; a host of var site_hosts is internal navigation and counts as no
+--     referrer); with neither it is 'direct';
+--   * the ad platform and campaign of paid sessions: the ad campaign whose utm_campaign is the
+--     session's, else the platform whose links use the session's utm_source (var ad_platforms);
+--   * the known person: the latest identify call of the session's anonymous_id (its user_id and
+--     email), else the latest identify of a user_id on the session's page views, else the HubSpot
+--     contact of a form submitted on one of the session's pages (same URL without query string,
+--     within var session_timeout_minutes of the page view, and only when exactly one session
+--     qualifies), resolved through HubSpot merges to the surviving contact and its email;
+--   * the customer_id of that person through dim_customer_identities (the identify's user_id,
+--     else the HubSpot contact).
+{%- set site_hosts = var('site_hosts') %}
+{%- set platforms = var('ad_platforms') %}
+
+with page_views as (
+    select * from {{ ref('int_web_page_views_sessionized') }}
+),
+
+channel_mapping as (
+    select * from {{ ref('channel_mapping') }}
+),
+
+identifies as (
+    select * from {{ ref('stg_web__identifies') }}
+),
+
+form_submissions as (
+    select * from {{ ref('stg_hubspot__form_submissions') }}
+),
+
+hubspot_contacts as (
+    select * from {{ ref('stg_hubspot__contacts') }}
+),
+
+ad_campaigns as (
+    select * from {{ ref('int_ad_campaigns_unioned') }}
+),
+
+customer_identities as (
+    select * from {{ ref('dim_customer_identities') }}
+),
+
+sessions as (
+    select
+        session_id,
+        visitor_id,
+        min(anonymous_id) as anonymous_id,
+        max(user_id) as page_view_user_id,
+        min(viewed_at) as started_at,
+        max(viewed_at) as last_viewed_at,
+        count(*) as page_views
+    from page_views
+    group by session_id, visitor_id
+),
+
+landing_pages as (
+    select
+        session_id,
+        page_url as landing_page_url,
+        page_path as landing_page_path,
+        referrer_host,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        utm_content,
+        utm_term,
+        utm_source is not null or utm_medium is not null as has_utm_tags,
+        case
+            when referrer_host is null then null
+            {%- if site_hosts %}
+                when referrer_host in ({{ quoted_list(site_hosts) }}) then null
+            {%- endif %}
+            else referrer_host
+        end as external_referrer_host,
+        case
+            {% for platform, settings in platforms.items() -%}
+                when utm_source in ({{ quoted_list(settings['utm_sources']) }}) then '{{ platform }}'
+            {% endfor -%}
+        end as source_platform
+    from page_views
+    where session_page_view_number = 1
+),
+
+-- channel of each distinct tag pair, then of each distinct referrer host
+utm_pairs as (
+    select distinct
+        coalesce(utm_source, '') as source_input,
+        coalesce(utm_medium, '') as medium_input
+    from landing_pages
+    where has_utm_tags
+),
+
+utm_matches as (
+    select
+        utm_pairs.source_input,
+        utm_pairs.medium_input,
+        channel_mapping.channel,
+        channel_mapping.is_paid,
+        row_number() over (
+            partition by utm_pairs.source_input, utm_pairs.medium_input
+            order by channel_mapping.priority, channel_mapping.channel
+        ) as match_rank
+    from utm_pairs
+    inner join channel_mapping
+        on
+            channel_mapping.match_type = 'utm'
+            and channel_mapping.source_value in (utm_pairs.source_input, '*')
+            and channel_mapping.medium_value in (utm_pairs.medium_input, '*')
+),
+
+referrer_matches as (
+    select
+        referrers.external_referrer_host,
+        channel_mapping.channel,
+        channel_mapping.is_paid,
+        row_number() over (
+            partition by referrers.external_referrer_host
+            order by channel_mapping.priority, channel_mapping.channel
+        ) as match_rank
+    from (
+        select distinct external_referrer_host
+        from landing_pages
+        where external_referrer_host is not null
+    ) as referrers
+    inner join channel_mapping
+        on
+            channel_mapping.match_type = 'referrer'
+            and referrers.external_referrer_host = channel_mapping.source_value
+),
+
+channels as (
+    select
+        landing_pages.*,
+        case
+            when landing_pages.has_utm_tags then coalesce(utm_matches.channel, 'other')
+            when landing_pages.external_referrer_host is not null
+                then coalesce(referrer_matches.channel, 'referral')
+            else 'direct'
+        end as channel,
+        case
+            when landing_pages.has_utm_tags then coalesce(utm_matches.is_paid, false)
+            when landing_pages.external_referrer_host is not null then coalesce(referrer_matches.is_paid, false)
+            else false
+        end as is_paid
+    from landing_pages
+    left join utm_matches
+        on
+            landing_pages.has_utm_tags
+            and coalesce(landing_pages.utm_source, '') = utm_matches.source_input
+            and coalesce(landing_pages.utm_medium, '') = utm_matches.medium_input
+            and utm_matches.match_rank = 1
+    left join referrer_matches
+        on
+            landing_pages.external_referrer_host = referrer_matches.external_referrer_host
+            and referrer_matches.match_rank = 1
+),
+
+ad_campaign_matches as (
+    select
+        channels.session_id,
+        ad_campaigns.platform,
+        ad_campaigns.ad_campaign_key,
+        row_number() over (
+            partition by channels.session_id
+            order by
+                case when ad_campaigns.platform = channels.source_platform then 0 else 1 end,
+                ad_campaigns.platform,
+                ad_campaigns.campaign_id
+        ) as match_rank
+    from channels
+    inner join ad_campaigns on channels.utm_campaign = ad_campaigns.utm_campaign
+    where channels.is_paid
+),
+
+-- the person behind the session
+latest_identify_by_anonymous_id as (
+    select
+        anonymous_id,
+        user_id,
+        email,
+        row_number() over (
+            partition by anonymous_id
+            order by identified_at desc, identify_id desc
+        ) as identify_rank
+    from identifies
+    where anonymous_id is not null
+),
+
+latest_identify_by_user_id as (
+    select
+        user_id,
+        email,
+        row_number() over (
+            partition by user_id
+            order by identified_at desc, identify_id desc
+        ) as identify_rank
+    from identifies
+    where user_id is not null
+),
+
+surviving_contacts as (
+    -- a submission's contact, or the contact HubSpot merged it into
+    select
+        form_submissions.form_submission_id,
+        coalesce(direct_contacts.contact_id, merged_into.contact_id) as hubspot_contact_id,
+        coalesce(direct_contacts.email, merged_into.email) as email
+    from form_submissions
+    left join hubspot_contacts as direct_contacts
+        on form_submissions.contact_id = direct_contacts.contact_id
+    left join hubspot_contacts as merged_into
+        on
+            direct_contacts.contact_id is null
+            and {{ dbt.concat(["';'", "merged_into.merged_contact_ids", "';'"]) }}
+            like {{ dbt.concat(["'%;'", "form_submissions.contact_id", "';%'"]) }}
+),
+
+-- a form submission and the page views of its page (URL without query string) within the
+-- timeout of it; the UTC days the tolerance spans make the join an equality join
+form_windows as (
+    select
+        form_submission_id,
+        submitted_at,
+        {{ dbt.split_part('page_url', "'?'", 1) }} as form_page_url,
+        {{ dbt.dateadd('minute', -1 * var('session_timeout_minutes'), 'submitted_at') }} as window_start_at,
+        {{ dbt.dateadd('minute', var('session_timeout_minutes'), 'submitted_at') }} as window_end_at
+    from form_submissions
+    where page_url is not null
+),
+
+form_window_days as (
+    select
+        *,
+        cast(window_start_at as date) as window_day
+    from form_windows
+    union
+    select
+        *,
+        cast(window_end_at as date) as window_day
+    from form_windows
+),
+
+page_view_urls as (
+    select
+        session_id,
+        viewed_at,
+        cast(viewed_at as date) as viewed_day,
+        {{ dbt.split_part('page_url', "'?'", 1) }} as page_url_without_query
+    from page_views
+    where page_url is not null
+),
+
+form_page_views as (
+    select distinct
+        form_window_days.form_submission_id,
+        form_window_days.submitted_at,
+        page_view_urls.session_id
+    from form_window_days
+    inner join page_view_urls
+        on
+            form_window_days.form_page_url = page_view_urls.page_url_without_query
+            and form_window_days.window_day = page_view_urls.viewed_day
+    where
+        page_view_urls.viewed_at >= form_window_days.window_start_at
+        and page_view_urls.viewed_at <= form_window_days.window_end_at
+),
+
+unambiguous_form_sessions as (
+    select
+        form_submission_id,
+        min(session_id) as session_id,
+        min(submitted_at) as submitted_at
+    from form_page_views
+    group by form_submission_id
+    having count(distinct session_id) = 1
+),
+
+form_persons as (
+    select
+        unambiguous_form_sessions.session_id,
+        surviving_contacts.hubspot_contact_id,
+        surviving_contacts.email,
+        row_number() over (
+            partition by unambiguous_form_sessions.session_id
+            order by unambiguous_form_sessions.submitted_at desc, unambiguous_form_sessions.form_submission_id desc
+        ) as submission_rank
+    from unambiguous_form_sessions
+    inner join surviving_contacts
+        on unambiguous_form_sessions.form_submission_id = surviving_contacts.form_submission_id
+    where surviving_contacts.hubspot_contact_id is not null
+),
+
+persons as (
+    select
+        sessions.session_id,
+        coalesce(by_anonymous_id.user_id, sessions.page_view_user_id) as user_id,
+        form_persons.hubspot_contact_id,
+        coalesce(by_anonymous_id.email, by_user_id.email, form_persons.email) as person_email,
+        case
+            when by_anonymous_id.email is not null then 'identify'
+            when by_user_id.email is not null then 'user_id'
+            when form_persons.email is not null then 'form_submission'
+        end as identity_source
+    from sessions
+    left join latest_identify_by_anonymous_id as by_anonymous_id
+        on
+            sessions.anonymous_id = by_anonymous_id.anonymous_id
+            and by_anonymous_id.identify_rank = 1
+    left join latest_identify_by_user_id as by_user_id
+        on
+            coalesce(by_anonymous_id.user_id, sessions.page_view_user_id) = by_user_id.user_id
+            and by_user_id.identify_rank = 1
+    left join form_persons
+        on
+            sessions.session_id = form_persons.session_id
+            and form_persons.submission_rank = 1
+),
+
+final as (
+    select
+        sessions.session_id,
+        sessions.visitor_id,
+        sessions.anonymous_id,
+        persons.user_id,
+        persons.hubspot_contact_id,
+        persons.person_email,
+        persons.identity_source,
+        coalesce(by_user.customer_id, by_contact.customer_id) as customer_id,
+        channels.channel,
+        channels.is_paid,
+        case
+            when channels.is_paid then coalesce(ad_campaign_matches.platform, channels.source_platform)
+        end as platform,
+        ad_campaign_matches.ad_campaign_key,
+        channels.utm_source,
+        channels.utm_medium,
+        channels.utm_campaign,
+        channels.utm_content,
+        channels.utm_term,
+        channels.referrer_host,
+        channels.landing_page_url,
+        channels.landing_page_path,
+        cast(sessions.page_views as {{ dbt.type_bigint() }}) as page_views,
+        sessions.started_at,
+        sessions.last_viewed_at,
+        cast({{ dbt.date_trunc('month', 'sessions.started_at') }} as date) as session_month
+    from sessions
+    inner join channels on sessions.session_id = channels.session_id
+    inner join persons on sessions.session_id = persons.session_id
+    left join ad_campaign_matches
+        on
+            sessions.session_id = ad_campaign_matches.session_id
+            and ad_campaign_matches.match_rank = 1
+    left join customer_identities as by_user
+        on
+            by_user.source_table = 'raw_web.identifies'
+            and persons.user_id = by_user.source_id
+    left join customer_identities as by_contact
+        on
+            by_contact.source_table = 'raw_hubspot.contact'
+            and persons.hubspot_contact_id = by_contact.source_id
+)
+
+select * from final
