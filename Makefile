@@ -14,9 +14,13 @@ export DBT_PROFILES_DIR := $(CURDIR)/profiles
 DBT := $(BIN)/dbt
 DBT_FLAGS := --target $(TARGET)
 
-.PHONY: install generate check-landing build test lint docs bench clean
+.PHONY: system-deps install generate check-landing build test lint docs bench clean
 
-install: $(VENV)/.installed
+install: system-deps $(VENV)/.installed
+
+# Debian packages (Chromium for the dashboard test, ...): tools/system-packages.txt.
+system-deps:
+	tools/scripts/install_system_packages.sh
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
