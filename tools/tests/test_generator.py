@@ -154,3 +154,134 @@ def test_every_fault_kind_of_the_foundation_issue_is_injected(raw):
 
 def test_schema_module_covers_every_contract_table():
     assert set(contract_tables()) == set(TABLES)
+
+
+# --- append: the next days of the same world ---------------------------------------------------------
+APPEND_SCALE, APPEND_SEED = 0.02, 5
+TRUTH = ("truth.companies", "truth.source_records", "truth.injected_faults")
+
+
+def _differences(path_a: str, path_b: str, tables) -> dict[str, tuple[int, int]]:
+    """Per table, the rows of a missing from b and of b missing from a (multisets, EXCEPT ALL)."""
+    con = duckdb.connect(path_a, read_only=True)
+    con.execute(f"attach '{path_b}' as b (read_only)")
+    out = {}
+    for table in tables:
+        a_only = con.execute(
+            f"select count(*) from (select * from {table} except all select * from b.{table})").fetchone()[0]
+        b_only = con.execute(
+            f"select count(*) from (select * from b.{table} except all select * from {table})").fetchone()[0]
+        out[table] = (a_only, b_only)
+    con.close()
+    return out
+
+
+@pytest.fixture(scope="module")
+def story(tmp_path_factory):
+    """A small warehouse generated to the default end, one generated two days longer, and the first
+    appended to: two days at once, and one day twice."""
+    import shutil
+
+    from revops_tools.generator import END
+    from revops_tools.generator.append import append
+
+    d = tmp_path_factory.mktemp("append")
+    paths = {name: str(d / f"{name}.duckdb") for name in ("base", "longer", "two", "one_one")}
+    generate(paths["base"], scale=APPEND_SCALE, seed=APPEND_SEED, progress=False)
+    generate(paths["longer"], scale=APPEND_SCALE, seed=APPEND_SEED, progress=False, end=END + 2 * 86400)
+    shutil.copy(paths["base"], paths["two"])
+    shutil.copy(paths["base"], paths["one_one"])
+    append(paths["two"], days=2, progress=False)
+    append(paths["one_one"], days=1, progress=False)
+    append(paths["one_one"], days=1, progress=False)
+    return paths
+
+
+def test_a_longer_story_keeps_every_row_landed_by_the_shorter_ones_end(story):
+    """Prefix stability: generated to E and to E + 2 days, the warehouses differ only in records that
+    changed after E (new records, and new versions of records, all landed after E); no row landed by E
+    is rewritten otherwise and none disappears."""
+    from revops_tools.generator import END
+    from revops_tools.generator.land import record_key
+
+    con = duckdb.connect(story["base"], read_only=True)
+    con.execute(f"attach '{story['longer']}' as g (read_only)")
+    end = f"to_timestamp({END})::timestamp"
+    changed_somewhere = 0
+    for table in TABLES:
+        key = ", ".join(f'"{c}"' for c in record_key(table))
+        gone, came, stale = con.execute(f"""
+            with gone as (select * from {table} except all select * from g.{table}),
+                 came as (select * from g.{table} except all select * from {table}),
+                 keys as (select {key}, max(_fivetran_synced) as synced from g.{table}
+                          where ({key}) in (select ({key}) from came) group by all)
+            select (select count(*) from gone where ({key}) not in (select ({key}) from came)),
+                   (select count(*) from came),
+                   (select count(*) from keys where synced <= {end})
+        """).fetchone()
+        assert gone == 0, f"{table}: {gone} rows landed by E vanish or change without a newer version"
+        assert stale == 0, f"{table}: {stale} records differ although nothing of theirs landed after E"
+        changed_somewhere += came
+    con.close()
+    assert changed_somewhere > 0
+
+
+def test_append_equals_generating_the_longer_story(story):
+    diff = _differences(story["two"], story["longer"], [*TABLES, *TRUTH])
+    assert {t: d for t, d in diff.items() if d != (0, 0)} == {}
+
+
+def test_appending_one_day_twice_equals_appending_two_days(story):
+    diff = _differences(story["one_one"], story["two"], [*TABLES, *TRUTH])
+    assert {t: d for t, d in diff.items() if d != (0, 0)} == {}
+    con = duckdb.connect(story["one_one"], read_only=True)
+    runs = con.execute(
+        "select kind, days, previous_story_end, story_end from truth.generation_runs order by run_id").fetchall()
+    con.close()
+    assert [r[0] for r in runs] == ["generate", "append", "append"]
+    assert runs[1][2] == runs[0][3] and runs[2][2] == runs[1][3]
+
+
+def test_append_lands_new_rows_after_the_old_last_sync(story):
+    con = duckdb.connect(story["base"], read_only=True)
+    last_sync = con.execute("select last_sync_at from truth.generation_runs").fetchone()[0]
+    con.close()
+    con = duckdb.connect(story["two"], read_only=True)
+    newer = sum(con.execute(f"select count(*) from {t} where _fivetran_synced > ?", [last_sync]).fetchone()[0]
+                for t in TABLES)
+    as_of = con.execute("select max(last_sync_at) from truth.generation_runs").fetchone()[0]
+    latest = max(con.execute(f"select max(_fivetran_synced) from {t}").fetchone()[0] for t in TABLES)
+    con.close()
+    assert newer > 0
+    assert as_of == latest
+
+
+@pytest.mark.parametrize("breakage, message", [
+    ("drop table truth.generation_runs", "no truth.generation_runs"),
+    ("delete from truth.generation_runs", "is empty"),
+    ("update truth.generation_runs set previous_story_end = previous_story_end - interval 1 day "
+     "where kind = 'append'", "gap in truth.generation_runs"),
+    ("update truth.generation_runs set last_sync_at = last_sync_at - interval 1 hour "
+     "where run_id = (select max(run_id) from truth.generation_runs)", "gap between data and metadata"),
+])
+def test_append_refuses_a_warehouse_without_metadata_or_with_a_gap(story, tmp_path, breakage, message):
+    import shutil
+
+    from revops_tools.generator.append import AppendError, append
+
+    path = str(tmp_path / "broken.duckdb")
+    shutil.copy(story["one_one"], path)
+    con = duckdb.connect(path)
+    con.execute(breakage)
+    con.close()
+    with pytest.raises(AppendError, match=message):
+        append(path, days=1, progress=False)
+
+
+def test_append_refuses_to_run_past_the_horizon_or_zero_days(story):
+    from revops_tools.generator.append import AppendError, append
+
+    with pytest.raises(AppendError, match="horizon"):
+        append(story["base"], days=400, progress=False)
+    with pytest.raises(AppendError, match="at least 1"):
+        append(story["base"], days=0, progress=False)

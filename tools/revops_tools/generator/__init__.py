@@ -9,26 +9,39 @@ from revops_tools.generator.companies import Team, make_companies
 from revops_tools.generator.crm import CHANNEL_MIX, CRM
 from revops_tools.generator.land import Lander
 from revops_tools.generator.marketing import Marketing
-from revops_tools.generator.world import START, World
+from revops_tools.generator.world import END, HORIZON, START, World
 
-__all__ = ["generate"]
+__all__ = ["generate", "END", "HORIZON"]
 
 
-def generate(path: str, scale: float = 1.0, seed: int = 42, progress: bool = True) -> dict[str, int]:
+def _ts(t: float | None):
+    import pandas as pd
+
+    return None if t is None else pd.Timestamp(int(round(t * 1e6)), unit="us")
+
+
+def generate(path: str, scale: float = 1.0, seed: int = 42, progress: bool = True, end: float = END,
+             runs: list[dict] | None = None) -> dict[str, int]:
     """Writes every raw table and the truth schema into the DuckDB file at `path`.
 
-    Returns the row count of every table written. The same scale and seed give identical tables.
+    `end` is the story's last instant (epoch seconds; default 2026-10-31 23:59:59 UTC, at most
+    HORIZON). The world is simulated to HORIZON whatever `end`, and the warehouse holds what had
+    changed by `end`: a story ending later holds every row of a shorter one except for the records
+    that changed in between. `runs` (used by `append`) are the earlier rows of truth.generation_runs.
+    Returns the row count of every table written. The same scale, seed and end give identical tables.
     """
     if scale <= 0:
         raise ValueError(f"scale must be positive, got {scale}")
+    if not START < end <= HORIZON:
+        raise ValueError(f"the story end must lie after {_ts(START)} and by the horizon {_ts(HORIZON)}")
     started = time.perf_counter()
 
     def say(msg: str) -> None:
         if progress:
             print(f"[{time.perf_counter() - started:6.1f}s] {msg}", file=sys.stderr, flush=True)
 
-    w = World(scale, seed)
-    say(f"generating scale={scale} seed={seed} into {path}")
+    w = World(scale, seed, end)
+    say(f"generating scale={scale} seed={seed} end={_ts(end)} into {path}")
     team = Team(w)
     from revops_tools.generator.billing import Catalog
 
@@ -60,8 +73,8 @@ def generate(path: str, scale: float = 1.0, seed: int = 42, progress: bool = Tru
         if i % step == 0 and i:
             say(f"  funnel {100 * i // len(arrivals)}% ({i:,} of {len(arrivals):,} arrivals)")
     crm.write_accounts()
-    say(f"funnel done: {len(w.buf.rows['raw_salesforce.lead']):,} leads, "
-        f"{len(w.buf.rows['raw_salesforce.opportunity']):,} opportunities, "
+    say(f"funnel done (to the horizon): {len({r[0] for r in w.buf.rows['raw_salesforce.lead']}):,} leads, "
+        f"{len({r[0] for r in w.buf.rows['raw_salesforce.opportunity']}):,} opportunities, "
         f"{len(w.buf.rows['raw_stripe.customer']):,} Stripe customers")
     mkt.webinar_invites(w.buf.rows["raw_salesforce.contact"])
     mkt.anonymous_sessions()
@@ -70,6 +83,7 @@ def generate(path: str, scale: float = 1.0, seed: int = 42, progress: bool = Tru
     say(f"marketing done: {len(w.sessions_frame):,} web sessions, "
         f"{len(w.buf.frames['raw_hubspot.email_event']):,} email events")
     lander = Lander(w)
+    lander.observe()
     lander.inject()
     say(f"injected {len(w.buf.faults):,} recorded faults")
     if os.path.exists(path):
@@ -77,6 +91,8 @@ def generate(path: str, scale: float = 1.0, seed: int = 42, progress: bool = Tru
     for extra in (path + ".wal",):
         if os.path.exists(extra):
             os.remove(extra)
-    counts = lander.write(path, say if progress else (lambda _m: None))
+    run = {"run_id": len(runs or []) + 1, "kind": "generate", "scale": scale, "seed": seed, "horizon": _ts(HORIZON),
+           "previous_story_end": None, "story_end": _ts(end), "days": None}
+    counts = lander.write(path, say if progress else (lambda _m: None), [*(runs or []), run])
     say(f"done: {sum(counts.values()):,} rows in {len(counts)} tables")
     return counts

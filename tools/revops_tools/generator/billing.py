@@ -10,8 +10,8 @@ from revops_tools.generator.world import (
     COUNTRIES,
     CURRENCIES,
     DAY,
-    END,
     FAR_FUTURE,
+    HORIZON,
     HOUR,
     PER_USD,
     START,
@@ -181,7 +181,8 @@ class Item:
 
 
 class Billing:
-    """Runs each customer's subscriptions month by month and writes what Stripe would hold at END."""
+    """Runs each customer's subscriptions month by month up to HORIZON, writing every version of every
+    Stripe record as it changes."""
 
     CHURN = {"self-serve": 0.032, "direct": 0.009, "partner": 0.012}
     EXPAND = {"self-serve": 0.02, "direct": 0.035, "partner": 0.03}
@@ -227,14 +228,13 @@ class Billing:
                 w.buf.fault("raw_stripe.customer", cid, kind, "normalise" if kind == "padded_text" else "identity")
         co.stripe_customer = row
         if co.account is not None and w.r.random() < {"direct": 0.7, "partner": 0.6, "self-serve": 0.2}[deal.channel]:
-            co.account["stripe_customer_id_c"] = cid
-            co.account["last_modified_date"] = max(co.account["last_modified_date"], t + HOUR)
+            co.account_events.append((t + HOUR, {"stripe_customer_id_c": cid}))
         return row
 
     # subscriptions -------------------------------------------------------------------------------
     def start_subscription(self, co: Company, deal: Deal, t0: float, opp_owner: str | None) -> None:
         w, cat = self.w, self.cat
-        if t0 > END:
+        if t0 > HORIZON:
             return
         cust = co.stripe_customer
         sub_id = w.stripe_id("sub")
@@ -257,7 +257,7 @@ class Billing:
 
         def version(t: float, **changes) -> None:
             state.update(changes)
-            if t <= END:
+            if t <= HORIZON:
                 versions.append((t, dict(state)))
 
         # A discount from the deal's coupon, on this subscription (a few on the whole customer).
@@ -283,12 +283,14 @@ class Billing:
             anchor = t0 + 14 * DAY
         else:
             anchor = t0
-        co.ever_paid = co.ever_paid or anchor <= END
+        co.ever_paid = co.ever_paid or anchor <= HORIZON
+        if anchor <= HORIZON:
+            co.account_events.append((anchor, {"_paid": True}))
         period_start, first = anchor, True
         term_start = anchor
         churn_p = self.CHURN[deal.channel] * (1.4 if co.employees < 30 else 1.0)
         ended = None
-        while period_start <= END and ended is None:
+        while period_start <= HORIZON and ended is None:
             period_end = add_interval(period_start, interval, count)
             version(period_start, status="active" if state["status"] in ("trialing", "active") else state["status"],
                     current_period_start=period_start, current_period_end=period_end)
@@ -300,7 +302,7 @@ class Billing:
                 break
             # Month steps inside the period: expansions any time, the rest at the end of a month.
             t = period_start
-            while t < period_end and t <= END:
+            while t < period_end and t <= HORIZON:
                 step_end = min(add_months(t, 1), period_end)
                 if w.r.random() < self.EXPAND[deal.channel]:
                     te = w.r.uniform(t, step_end)
@@ -328,16 +330,18 @@ class Billing:
                 self._contract(items, period_end, 0.7)
             period_start = period_end
         self._emit(sub_id, cust, versions, items, ended)
-        if ended is not None and ended <= END:
+        if ended is not None and ended <= HORIZON:
             co.churned_at = ended
+            co.account_events.append((ended, {"_churn": True}))
             if w.r.random() < 0.13:  # some come back
                 back = ended + w.r.uniform(40, 420) * DAY
-                if back < END:
+                if back < HORIZON:
                     again = Deal(deal.channel, deal.plan, max(1, int(deal.seats * w.r.uniform(0.6, 1.2))),
                                  deal.billing, deal.term_months, deal.currency, None, collection=deal.collection)
                     if deal.channel != "self-serve":
                         self.crm.winback_opportunity(co, again, back)
                     co.churned_at = None
+                    co.account_events.append((back, {"_churn": False}))
                     self.start_subscription(co, again, back, opp_owner)
 
     def _contract(self, items: list[Item], t: float, factor: float) -> None:
@@ -381,9 +385,9 @@ class Billing:
             seat.quantity = old_q + max(1, int(old_q * w.r.uniform(0.1, 0.5)))
             seat.versions.append((te, seat.price_id, seat.quantity))
             changed.append((seat, old_q * seat.unit_amount, seat.quantity * seat.unit_amount))
-        if te <= END:
+        if te <= HORIZON:
             self._proration_invoice(co, deal, sub_id, changed, te, ps, pe)
-        if deal.channel != "self-serve" and te <= END:
+        if deal.channel != "self-serve" and te <= HORIZON:
             delta = (self._mrr_minor(items, deal) - before) / (1 if deal.currency in ZERO_DECIMAL else 100)
             months = deal.term_months or 12
             self.crm.won_upsell(co, kind, round(delta * months, 2), deal.currency, te, months, owner)
@@ -417,18 +421,21 @@ class Billing:
         for ln in lines:
             ln["invoice_id"] = inv_id
             w.buf.add("raw_stripe.invoice_line_item", _fivetran_synced=w.synced(t), **ln)
-        if finalized <= END:
+        self._store(inv, t)  # the draft
+        if finalized <= HORIZON:
             inv["status"] = "open"
             inv["status_transitions_finalized_at"] = finalized
             if deal.collection == "send_invoice":
                 inv["due_date"] = finalized + 30 * DAY
+            self._store(inv, finalized)
         return inv
 
     def _settle(self, co, deal, inv: dict, version=None) -> str:
-        """Payment story of a finalized invoice. Returns 'paid', 'open', 'churned' or 'void'."""
+        """Payment story of a finalized invoice, a version per change. Returns 'paid', 'open', 'churned'
+        or 'void'."""
         w = self.w
         if inv["status"] == "draft":
-            return self._store(inv, inv["created"])
+            return "draft"
         t = inv["status_transitions_finalized_at"]
         due = inv["amount_due"]
         if due == 0:
@@ -436,19 +443,19 @@ class Billing:
             return self._store(inv, t)
         if w.r.random() < 0.004:
             tv = t + w.r.uniform(1, 48) * HOUR
-            if tv <= END:
+            if tv <= HORIZON:
                 inv.update(status="void", status_transitions_voided_at=tv, amount_remaining=0)
                 return self._store(inv, tv, "void")
         if deal.collection == "send_invoice":
             if w.r.random() < 0.03:
                 tu = t + 90 * DAY
-                if tu <= END:
+                if tu <= HORIZON:
                     inv.update(status="uncollectible", status_transitions_marked_uncollectible_at=tu)
                     return self._store(inv, tu)
-                return self._store(inv, t, "open")
+                return "open"
             tp = t + w.lognormal(24, 0.5) * DAY
-            if tp > END:
-                return self._store(inv, t, "open")
+            if tp > HORIZON:
+                return "open"
             self._charge(co, deal, inv, tp, True)
             inv.update(status="paid", status_transitions_paid_at=tp, amount_paid=due, amount_remaining=0)
             return self._store(inv, tp)
@@ -457,8 +464,8 @@ class Billing:
         fail_p = self.FAIL[deal.channel]
         for n, gap in enumerate((0, 3, 5, 7)):
             attempt += gap * DAY
-            if attempt > END:
-                return self._store(inv, t, "open")
+            if attempt > HORIZON:
+                return "open"
             ok = w.r.random() >= (fail_p if n == 0 else 0.4)
             self._charge(co, deal, inv, attempt, ok)
             if ok:
@@ -473,46 +480,53 @@ class Billing:
         if version:
             version(tu, status="unpaid")
         tc = tu + 14 * DAY
-        if tc <= END:
+        if tc <= HORIZON:
             inv.update(status="uncollectible", status_transitions_marked_uncollectible_at=tc)
             if version:
                 version(tc, status="canceled", canceled_at=tc, ended_at=tc)
             self._store(inv, tc)
             return "churned" if version else "paid"
-        return self._store(inv, tu, "open")
+        return "open"
 
-    def _store(self, inv: dict, last: float, result: str | None = None) -> str:
+    def _store(self, inv: dict, t: float, result: str | None = None) -> str:
+        """Lands the invoice's state as of t (a new version), and a credit note after some payments."""
         w = self.w
-        w.buf.add("raw_stripe.invoice", _fivetran_synced=w.synced(min(last, END)), **inv)
+        w.buf.add("raw_stripe.invoice", _fivetran_synced=w.synced(t), **inv)
         if inv["status"] == "paid" and inv["amount_paid"] > 0 and w.r.random() < 0.01:
             tc = inv["status_transitions_paid_at"] + w.r.uniform(2, 40) * DAY
-            if tc <= END:
+            if tc <= HORIZON:
                 voided = tc + 5 * DAY if w.r.random() < 0.1 else None
-                voided = voided if voided and voided <= END else None
-                w.buf.add("raw_stripe.credit_note", id=w.stripe_id("cn"), invoice_id=inv["id"],
-                          amount=int(inv["total"] * w.r.choice([0.1, 0.25, 0.5, 1.0])), currency=inv["currency"],
-                          status="void" if voided else "issued", type="post_payment",
-                          reason=w.r.choice(["product_unsatisfactory", "order_change", "duplicate"]),
-                          created=tc, voided_at=voided, _fivetran_synced=w.synced(voided or tc))
+                voided = voided if voided and voided <= HORIZON else None
+                note = dict(id=w.stripe_id("cn"), invoice_id=inv["id"],
+                            amount=int(inv["total"] * w.r.choice([0.1, 0.25, 0.5, 1.0])), currency=inv["currency"],
+                            type="post_payment",
+                            reason=w.r.choice(["product_unsatisfactory", "order_change", "duplicate"]), created=tc)
+                w.buf.add("raw_stripe.credit_note", status="issued", voided_at=None, _fivetran_synced=w.synced(tc),
+                          **note)
+                if voided:
+                    w.buf.add("raw_stripe.credit_note", status="void", voided_at=voided,
+                              _fivetran_synced=w.synced(voided), **note)
         return result or inv["status"]
 
     def _charge(self, co, deal, inv, t, ok: bool) -> None:
         w = self.w
         ch_id = w.stripe_id("ch")
-        refunded = 0
+        refunded, tr = 0, None
         if ok and w.r.random() < 0.012:
             tr = t + w.r.uniform(1, 30) * DAY
-            if tr <= END:
+            if tr <= HORIZON:
                 refunded = inv["amount_due"] if w.r.random() < 0.5 else int(inv["amount_due"] * 0.5)
                 w.buf.add("raw_stripe.refund", id=w.stripe_id("re"), charge_id=ch_id, amount=refunded,
                           currency=inv["currency"], status="succeeded",
                           reason=w.r.choice(["requested_by_customer", "duplicate", "fraudulent"]), created=tr,
                           _fivetran_synced=w.synced(tr))
-        w.buf.add("raw_stripe.charge", id=ch_id, customer_id=co.stripe_customer["id"], invoice_id=inv["id"],
-                  amount=inv["amount_due"], amount_refunded=refunded, currency=inv["currency"],
-                  status="succeeded" if ok else "failed",
-                  failure_code=None if ok else w.r.choice(["card_declined", "insufficient_funds", "expired_card"]),
-                  paid=ok, captured=ok, created=t, _fivetran_synced=w.synced(t))
+        charge = dict(id=ch_id, customer_id=co.stripe_customer["id"], invoice_id=inv["id"],
+                      amount=inv["amount_due"], currency=inv["currency"], status="succeeded" if ok else "failed",
+                      failure_code=None if ok else w.r.choice(["card_declined", "insufficient_funds", "expired_card"]),
+                      paid=ok, captured=ok, created=t)
+        w.buf.add("raw_stripe.charge", amount_refunded=0, _fivetran_synced=w.synced(t), **charge)
+        if refunded:  # the refund updates the charge
+            w.buf.add("raw_stripe.charge", amount_refunded=refunded, _fivetran_synced=w.synced(tr), **charge)
 
     def _discount_amount(self, discount, subtotal: int, period_start: float, first: bool, currency: str) -> int:
         if not discount or subtotal <= 0:
@@ -529,7 +543,7 @@ class Billing:
         return min(amount_off, subtotal)
 
     def _period_invoice(self, co, deal, sub_id, items, discount, ps, pe, reason, version) -> str:
-        if ps > END:
+        if ps > HORIZON:
             return "future"
         lines = []
         licensed = 0
@@ -584,6 +598,8 @@ class Billing:
 
     # history rows --------------------------------------------------------------------------------
     def _emit(self, sub_id, cust, versions, items, ended) -> None:
+        """History rows: each version opens a row (current, `_fivetran_end` far away); the next version,
+        landed by the same sync, closes it (end and active updated in place, as the connector does)."""
         w = self.w
         # Several changes at one instant collapse to the last; history rows are ordered in time.
         versions = sorted(versions, key=lambda v: v[0])
@@ -593,20 +609,28 @@ class Billing:
                 merged[-1] = (merged[-1][0], s)
             else:
                 merged.append((t, s))
+        loads = [w.synced(t) for t, _ in merged]
         for k, (t, s) in enumerate(merged):
-            nxt = merged[k + 1][0] if k + 1 < len(merged) else FAR_FUTURE
-            w.buf.add("raw_stripe.subscription_history", id=sub_id, customer_id=cust["id"], _fivetran_start=t,
-                      _fivetran_end=nxt if nxt == FAR_FUTURE else nxt - 0.001, _fivetran_active=nxt == FAR_FUTURE,
-                      _fivetran_synced=w.synced(t), **s)
+            row = dict(id=sub_id, customer_id=cust["id"], _fivetran_start=t, **s)
+            w.buf.add("raw_stripe.subscription_history", _fivetran_end=FAR_FUTURE, _fivetran_active=True,
+                      _fivetran_synced=loads[k], **row)
+            if k + 1 < len(merged):
+                w.buf.add("raw_stripe.subscription_history", _fivetran_end=merged[k + 1][0] - 0.001,
+                          _fivetran_active=False, _fivetran_synced=loads[k + 1], **row)
         for it in items:
-            vs = sorted([v for v in it.versions if v[0] <= END], key=lambda v: v[0])
-            ends = [x for x in (ended, it.removed) if x is not None and x <= END]
+            ends = [x for x in (ended, it.removed) if x is not None and x <= HORIZON]
             stop = min(ends) if ends else None
+            vs = sorted([v for v in it.versions if v[0] <= HORIZON and (stop is None or v[0] < stop)],
+                        key=lambda v: v[0])
+            loads = [w.synced(v[0]) for v in vs]
+            if vs and stop is not None:
+                loads.append(w.synced(stop))
             for k, (t, pid, qty) in enumerate(vs):
-                if stop is not None and t >= stop:
-                    break
-                nxt = vs[k + 1][0] if k + 1 < len(vs) else (stop if stop is not None else FAR_FUTURE)
-                w.buf.add("raw_stripe.subscription_item", id=it.id, subscription_id=sub_id, plan_id=pid,
-                          quantity=qty, created=it.created, _fivetran_start=t,
-                          _fivetran_end=nxt if nxt == FAR_FUTURE else nxt - 0.001,
-                          _fivetran_active=nxt == FAR_FUTURE, _fivetran_synced=w.synced(t))
+                row = dict(id=it.id, subscription_id=sub_id, plan_id=pid, quantity=qty, created=it.created,
+                           _fivetran_start=t)
+                w.buf.add("raw_stripe.subscription_item", _fivetran_end=FAR_FUTURE, _fivetran_active=True,
+                          _fivetran_synced=loads[k], **row)
+                nxt = vs[k + 1][0] if k + 1 < len(vs) else stop
+                if nxt is not None:
+                    w.buf.add("raw_stripe.subscription_item", _fivetran_end=nxt - 0.001, _fivetran_active=False,
+                              _fivetran_synced=loads[k + 1], **row)

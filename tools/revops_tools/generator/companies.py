@@ -8,6 +8,7 @@ from revops_tools.generator.world import (
     COUNTRIES,
     DAY,
     END,
+    HORIZON,
     INDUSTRIES,
     NAME_A,
     NAME_B,
@@ -36,6 +37,7 @@ class Company:
     ever_paid: bool = False
     churned_at: float | None = None
     owner_id: str | None = None
+    account_events: list = field(default_factory=list)  # (time, changed account fields): later versions
 
     @property
     def name(self) -> str:
@@ -149,12 +151,12 @@ class Team:
                     left = left if left < END - 10 * DAY else None
                 uid = w.sf_id("005")
                 email = f"{first.lower()}.{last.lower()}@northwind-revops.example"
-                w.buf.add(
-                    "raw_salesforce.user", id=uid, name=f"{first} {last}", email=email,
-                    user_role_id=role_ids[role], manager_id=managers.get(parent or ""),
-                    department=dept, title=role, is_active=left is None, created_date=hired,
-                    _fivetran_synced=w.synced(max(hired, left or hired)),
-                )
+                user = dict(id=uid, name=f"{first} {last}", email=email, user_role_id=role_ids[role],
+                            manager_id=managers.get(parent or ""), department=dept, title=role,
+                            created_date=hired)
+                w.buf.add("raw_salesforce.user", is_active=True, _fivetran_synced=w.synced(hired), **user)
+                if left is not None:  # deactivated when the rep leaves: a new version of the user
+                    w.buf.add("raw_salesforce.user", is_active=False, _fivetran_synced=w.synced(left), **user)
                 managers.setdefault(role, uid)
                 self.by_role.setdefault(role, []).append(Rep(uid, role, hired, left))
         self._quotas()
@@ -170,14 +172,15 @@ class Team:
         for role, usd in QUOTA_USD.items():
             for rep in self.by_role[role]:
                 y, m = 2023, 1
-                while (y, m) <= (2027, 3):
+                while (y, m) <= (2027, 9):
                     from datetime import datetime
 
                     t = datetime(y, m, 1, tzinfo=UTC).timestamp()
-                    if rep.hired <= t + 27 * DAY and (rep.left is None or rep.left > t) and t <= END + 150 * DAY:
+                    # Quotas are entered 150 days ahead of their month.
+                    if rep.hired <= t + 27 * DAY and (rep.left is None or rep.left > t) and t <= HORIZON + 150 * DAY:
                         ramp = min(1.0, max(0.25, (t - rep.hired) / (120 * DAY)))
                         growth = 1 + 0.25 * (t - START) / (365.25 * DAY)
                         w.buf.add("raw_salesforce.forecasting_quota", id=w.sf_id("0J9"), quota_owner_id=rep.id,
                                   start_date=t, quota_amount=round(usd * ramp * growth, -2),
-                                  currency_iso_code="USD", _fivetran_synced=w.synced(min(t, END) - 20 * DAY))
+                                  currency_iso_code="USD", _fivetran_synced=w.synced(max(t - 150 * DAY, rep.hired)))
                     y, m = (y + 1, 1) if m == 12 else (y, m + 1)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from revops_tools.generator.billing import PLANS, Billing, Catalog, Deal
 from revops_tools.generator.companies import Company, Team, name_variant
-from revops_tools.generator.world import COUNTRIES, DAY, END, HOUR, START, ZERO_DECIMAL, World
+from revops_tools.generator.world import COUNTRIES, DAY, HORIZON, HOUR, START, ZERO_DECIMAL, World
 
 LEAD_SOURCE = {"paid_search": "Paid Search", "paid_social": "Paid Social", "organic_search": "Organic Search",
                "email": "Email", "referral": "Referral", "direct": "Web", "partner": "Partner Referral",
@@ -78,7 +78,7 @@ class CRM:
     # tasks -----------------------------------------------------------------------------------------
     def task(self, who: str | None, what: str | None, owner: str, t: float, kind: str, subject: str,
              disposition: str | None = None, call_type: str | None = "Outbound") -> None:
-        if t > END:
+        if t > HORIZON:
             return
         w = self.w
         w.buf.add("raw_salesforce.task", id=w.sf_id("00T"), who_id=who, what_id=what, owner_id=owner,
@@ -89,7 +89,7 @@ class CRM:
 
     def event(self, who: str | None, what: str | None, owner: str, t_created: float, start: float,
               kind: str) -> None:
-        if t_created > END:
+        if t_created > HORIZON:
             return
         w = self.w
         w.buf.add("raw_salesforce.event", id=w.sf_id("00U"), who_id=who, what_id=what, owner_id=owner,
@@ -165,27 +165,29 @@ class CRM:
             statuses.append((last_t + w.lognormal(20 * DAY, 0.7), "Unqualified"))
         if opp:
             statuses.append((t_conv, "Converted"))
-        owner = sdr
+        owner, moved = sdr, None
         if touched and r.random() < 0.05:
             # Territory moves: the lead changes hands once.
             moved = t_touch + r.uniform(1, 20) * DAY
             other = self.team.pick(region, moved)
-            if other != sdr and moved <= END:
+            if other != sdr and moved <= HORIZON:
                 self._history(lead_id, "Owner", sdr, other, moved)
                 owner = other
-        self._lead_rows(co, lead_id, first, last, email, personal, t, channel, owner, statuses, scores,
-                        t_conv if opp and t_conv <= END else None, campaign_id)
+            else:
+                moved = None
+        self._lead_rows(co, lead_id, first, last, email, personal, t, channel, (sdr, owner, moved), statuses,
+                        scores, t_conv if opp and t_conv <= HORIZON else None, campaign_id)
 
     def _history(self, lead_id: str, field: str, old: str | None, new: str, t: float) -> None:
         w = self.w
         w.buf.add("raw_salesforce.lead_history", id=w.sf_id("017"), lead_id=lead_id, field=field,
                   old_value=old, new_value=new, created_date=t, _fivetran_synced=w.synced(t))
 
-    def _lead_rows(self, co, lead_id, first, last, email, personal, t, channel, sdr, statuses, scores, t_conv,
+    def _lead_rows(self, co, lead_id, first, last, email, personal, t, channel, owners, statuses, scores, t_conv,
                    campaign_id) -> None:
         w = self.w
-        statuses = sorted((s for s in statuses if s[0] <= END), key=lambda s: s[0])
-        scores = sorted((s for s in scores if s[0] <= END), key=lambda s: s[0])
+        statuses = sorted((s for s in statuses if s[0] <= HORIZON), key=lambda s: s[0])
+        scores = sorted((s for s in scores if s[0] <= HORIZON), key=lambda s: s[0])
         for (_, old), (ts, new) in zip(statuses, statuses[1:]):
             self._history(lead_id, "Status", old, new, ts)
         if scores:
@@ -203,26 +205,36 @@ class CRM:
             opp_id = self.new_business(co, contact, t_conv, self._channel(co, channel), lead_source, campaign_id)
             conv = {"converted_account_id": acc["id"], "converted_contact_id": contact["id"],
                     "converted_opportunity_id": opp_id}
-        final = statuses[-1][1]
-        reached = {s for _, s in statuses}
-        stage = ("opportunity" if t_conv is not None else "salesqualifiedlead" if "Sales Accepted" in reached
-                 else "marketingqualifiedlead" if "Marketing Qualified" in reached or max(
-                     (v for _, v in scores), default=0) >= 50 else "lead")
-        hs_status = {"Open - Not Contacted": "NEW", "Working - Contacted": "IN_PROGRESS",
-                     "Marketing Qualified": "CONNECTED", "Sales Accepted": "OPEN_DEAL", "Converted": "OPEN_DEAL",
-                     "Unqualified": "UNQUALIFIED"}[final]
-        self.mkt.set_lifecycle(lead_id, stage, hs_status, float(scores[-1][1] if scores else 0), statuses[-1][0])
+        hs_map = {"Open - Not Contacted": "NEW", "Working - Contacted": "IN_PROGRESS",
+                  "Marketing Qualified": "CONNECTED", "Sales Accepted": "OPEN_DEAL", "Converted": "OPEN_DEAL",
+                  "Unqualified": "UNQUALIFIED"}
         company, variant = name_variant(w, co)
         first_m, p1 = w.messy(first)
         email_m, p2 = w.messy(email)
-        last_change = max(statuses[-1][0], scores[-1][0] if scores else t)
-        w.buf.add("raw_salesforce.lead", company_id=co.company_id, id=lead_id, first_name=first_m, last_name=last,
-                  email=email_m, company=company,
-                  website=co.domain if w.r.random() < 0.4 else None,
-                  phone=w.phone(co.country) if w.r.random() < 0.6 else None, status=statuses[-1][1],
-                  lead_source=lead_source, owner_id=sdr, is_converted=t_conv is not None,
-                  converted_date=t_conv, created_date=t, is_deleted=False,
-                  _fivetran_synced=w.synced(last_change), **conv)
+        website = co.domain if w.r.random() < 0.4 else None
+        phone = w.phone(co.country) if w.r.random() < 0.6 else None
+        sdr, new_owner, moved = owners
+        # One version of the lead per change of its status or owner; HubSpot follows the lifecycle.
+        times = sorted({x for x, _ in statuses} | ({moved} if moved is not None else set()))
+        hs_state = None
+        for k, x in enumerate(times):
+            reached = [st for ts, st in statuses if ts <= x]
+            score_now = [v for ts, v in scores if ts <= x]
+            converted = t_conv is not None and x >= t_conv
+            w.buf.add("raw_salesforce.lead", company_id=co.company_id if k == 0 else None, id=lead_id,
+                      first_name=first_m, last_name=last, email=email_m, company=company, website=website,
+                      phone=phone, status=reached[-1], lead_source=lead_source,
+                      owner_id=new_owner if moved is not None and x >= moved else sdr, is_converted=converted,
+                      converted_date=t_conv if converted else None, created_date=t, is_deleted=False,
+                      _fivetran_synced=w.synced(x),
+                      **(conv if converted else dict.fromkeys(conv)))
+            stage = ("opportunity" if converted else "salesqualifiedlead" if "Sales Accepted" in reached
+                     else "marketingqualifiedlead" if "Marketing Qualified" in reached or max(
+                         score_now, default=0) >= 50 else "lead")
+            state = (stage, hs_map[reached[-1]])
+            if state != hs_state:
+                self.mkt.set_lifecycle(lead_id, stage, state[1], float(score_now[-1] if score_now else 0), x)
+                hs_state = state
         co.people.append((email, first, last, lead_id))
         for kind, flag, how in (("padded_text", p1 or p2, "normalise"), ("name_variant", variant, "identity"),
                                 ("personal_email", personal, "identity")):
@@ -329,49 +341,52 @@ class CRM:
         name = f"{co.account['name'].strip()} - {PLANS[deal.plan][0]}" + (" - Win-back" if winback_at else "")
         self._opportunity_rows(co, opp_id, name, "New Business", hist, deal.currency, owner, lead_source,
                                campaign_id, deal.term_months, deal.services_fee(self.cat), channel, t)
-        reached_proposal = any(h[1][0] == "Proposal" for h in hist if h[0] <= END)
+        reached_proposal = any(h[1][0] == "Proposal" for h in hist if h[0] <= HORIZON)
         self._quotes_and_lines(co, opp_id, deal, tcv, hist, reached_proposal)
         # The AE's own activity on the deal.
         for _ in range(r.randrange(1, 6) if channel != "self-serve" else r.randrange(0, 2)):
-            tt = r.uniform(t, min(t_close, END))
+            tt = r.uniform(t, min(t_close, HORIZON))
             kind = r.choice(["Call", "Email"])
             self.task(contact["id"], opp_id, owner, tt, kind, f"{kind}: deal follow-up",
                       r.choice(["Connected", "Left Voicemail"]))
         if channel != "self-serve" and len(hist) > 3:
             self.event(contact["id"], opp_id, owner, hist[2][0], hist[2][0] + r.uniform(1, 6) * DAY, "Demo")
-        won_final = hist[-1][1] == WON and hist[-1][0] <= END
+        won_final = hist[-1][1] == WON and hist[-1][0] <= HORIZON
         if won_final:
             start = t_close if channel == "self-serve" else t_close + (
                 r.uniform(0.5, 20) * HOUR if r.random() < 0.9 else r.uniform(2, 25) * DAY)
-            if start <= END:
+            if start <= HORIZON:
                 self.billing.customer(co, deal, start, contact["email"])
                 self.billing.start_subscription(co, deal, start, owner)
         return opp_id
 
     def _opportunity_rows(self, co, opp_id, name, kind, hist, currency, owner, lead_source, campaign_id, term,
                           services_fee, channel, t_created) -> None:
+        """The stage history, and one version of the opportunity per stage change."""
         w = self.w
-        seen = [h for h in hist if h[0] <= END]
+        seen = [h for h in hist if h[0] <= HORIZON]
         for ts, st, amount, close in seen:
             w.buf.add("raw_salesforce.opportunity_history", id=w.sf_id("008"), opportunity_id=opp_id,
                       stage_name=st[0], amount=amount, probability=float(st[1]), close_date=close,
                       forecast_category=st[2], created_date=ts, created_by_id=owner, is_deleted=False,
                       _fivetran_synced=w.synced(ts))
-        ts, st, amount, close = seen[-1]
-        w.buf.add("raw_salesforce.opportunity", company_id=co.company_id, id=opp_id, account_id=co.account["id"],
-                  name=name, type=kind, stage_name=st[0], amount=amount, currency_iso_code=currency.upper(),
-                  probability=float(st[1]), close_date=close, is_closed=st[0] in ("Closed Won", "Closed Lost"),
-                  is_won=st[0] == "Closed Won", forecast_category_name=st[2], lead_source=lead_source,
-                  campaign_id=campaign_id, owner_id=owner, contract_term_months_c=float(term) if term else None,
-                  one_time_fees_c=services_fee if services_fee else (0.0 if w.r.random() < 0.5 else None),
-                  sales_channel_c={"self-serve": "Self-serve", "direct": "Direct", "partner": "Partner"}[channel],
-                  created_date=t_created, last_modified_date=ts, is_deleted=False, _fivetran_synced=w.synced(ts))
-        co.account["last_modified_date"] = max(co.account["last_modified_date"], ts)
+        fees = services_fee if services_fee else (0.0 if w.r.random() < 0.5 else None)
+        for k, (ts, st, amount, close) in enumerate(seen):
+            w.buf.add("raw_salesforce.opportunity", company_id=co.company_id if k == 0 else None, id=opp_id,
+                      account_id=co.account["id"], name=name, type=kind, stage_name=st[0], amount=amount,
+                      currency_iso_code=currency.upper(), probability=float(st[1]), close_date=close,
+                      is_closed=st[0] in ("Closed Won", "Closed Lost"), is_won=st[0] == "Closed Won",
+                      forecast_category_name=st[2], lead_source=lead_source, campaign_id=campaign_id,
+                      owner_id=owner, contract_term_months_c=float(term) if term else None, one_time_fees_c=fees,
+                      sales_channel_c={"self-serve": "Self-serve", "direct": "Direct", "partner": "Partner"}[channel],
+                      created_date=t_created, last_modified_date=ts, is_deleted=False, _fivetran_synced=w.synced(ts))
+            co.account_events.append((ts, {}))
 
     def _quotes_and_lines(self, co, opp_id, deal: Deal, tcv: float, hist, reached_proposal: bool) -> None:
         w = self.w
         r = w.r
-        t_prop = next((h[0] for h in hist if h[1][0] == "Proposal" and h[0] <= END), hist[0][0])
+        t_open = hist[0][0]
+        t_prop = next((h[0] for h in hist if h[1][0] == "Proposal" and h[0] <= HORIZON), t_open)
         months = deal.term_months or 12
         div = 1 if deal.currency in ZERO_DECIMAL else 100
         for key, qty in deal.items():
@@ -380,29 +395,29 @@ class CRM:
             unit = round(per_month * months, 2)
             w.buf.add("raw_salesforce.opportunity_line_item", id=w.sf_id("00k"), opportunity_id=opp_id,
                       product_2_id=self.cat.sf_products[key], quantity=float(qty), unit_price=unit,
-                      total_price=round(unit * qty, 2), created_date=min(t_prop, END), is_deleted=False,
-                      _fivetran_synced=w.synced(min(t_prop, END)))
+                      total_price=round(unit * qty, 2), created_date=t_open, is_deleted=False,
+                      _fivetran_synced=w.synced(t_open))
         if deal.services:
             fee = deal.services_fee(self.cat)
             w.buf.add("raw_salesforce.opportunity_line_item", id=w.sf_id("00k"), opportunity_id=opp_id,
                       product_2_id=self.cat.sf_products["services"], quantity=1.0, unit_price=fee, total_price=fee,
-                      created_date=min(t_prop, END), is_deleted=False, _fivetran_synced=w.synced(min(t_prop, END)))
-        if not reached_proposal or t_prop > END:
+                      created_date=t_open, is_deleted=False, _fivetran_synced=w.synced(t_open))
+        if not reached_proposal:
             return
         final = hist[-1]
-        status = "Presented"
-        if final[0] <= END and final[1] == WON:
-            status = "Accepted"
-        elif final[0] <= END and final[1] == LOST:
-            status = "Denied"
+        closed = {WON[0]: "Accepted", LOST[0]: "Denied"}.get(final[1][0])
         n = 2 if r.random() < 0.2 else 1
         for k in range(n):
-            st = status if k == n - 1 else "Denied"
-            changed = final[0] if st != "Presented" and final[0] <= END else t_prop
-            w.buf.add("raw_salesforce.quote", id=w.sf_id("0Q0"), opportunity_id=opp_id,
-                      name=f"Q-{opp_id[-6:]}-{k + 1}", status=st,
-                      grand_total=round(tcv * (1.1 if k < n - 1 else 1.0), 2), created_date=t_prop + k * HOUR,
-                      last_modified_date=changed, is_deleted=False, _fivetran_synced=w.synced(changed))
+            # A superseded quote is denied from the start; the last one is decided when the deal closes.
+            quote = dict(id=w.sf_id("0Q0"), opportunity_id=opp_id, name=f"Q-{opp_id[-6:]}-{k + 1}",
+                         grand_total=round(tcv * (1.1 if k < n - 1 else 1.0), 2), created_date=t_prop + k * HOUR,
+                         is_deleted=False)
+            first = "Denied" if k < n - 1 else "Presented"
+            w.buf.add("raw_salesforce.quote", status=first, last_modified_date=t_prop,
+                      _fivetran_synced=w.synced(t_prop + k * HOUR), **quote)
+            if closed is not None and final[0] <= HORIZON:
+                w.buf.add("raw_salesforce.quote", status=first if k < n - 1 else closed,
+                          last_modified_date=final[0], _fivetran_synced=w.synced(final[0]), **quote)
 
     def _simple_opportunity(self, co: Company, kind: str, amount: float, currency: str, t_created: float,
                             t_close: float, won: bool | None, owner: str, term: int) -> None:
@@ -425,10 +440,10 @@ class CRM:
 
     def renewal_opportunity(self, co: Company, deal: Deal, amount: float, term_end: float, owner: str,
                             renewed: bool, decided: float) -> None:
-        if co.account is None or term_end - 90 * DAY > END:
+        if co.account is None or term_end - 90 * DAY > HORIZON:
             return
         t_close = term_end if renewed else decided
-        outcome = renewed if t_close <= END else None
+        outcome = renewed if t_close <= HORIZON else None
         self._simple_opportunity(co, "Renewal", amount, deal.currency,
                                  term_end - 90 * DAY, t_close if outcome is not None else term_end, outcome, owner, 12)
 
@@ -457,11 +472,28 @@ class CRM:
 
     # accounts are written last: their type and fields reflect everything that happened to them --------
     def write_accounts(self) -> None:
+        """One version of each account at its creation and at every later change: an opportunity's stage,
+        the link to its Stripe customer, the first payment, a churn, a win-back."""
         w = self.w
         for co, acc in self.accounts:
-            if acc["type"] == "Partner":
-                pass
-            elif co.stripe_customer is not None and co.ever_paid:
-                acc["type"] = "Former Customer" if co.churned_at is not None else "Customer"
-            w.buf.add("raw_salesforce.account", company_id=co.company_id,
-                      _fivetran_synced=w.synced(min(acc["last_modified_date"], END)), **acc)
+            created = acc["created_date"]
+            state = dict(acc)
+            paid = churned = False
+            events = sorted(((max(t, created), ch) for t, ch in co.account_events), key=lambda e: e[0])
+            times = [created] + [t for t, _ in events]
+            k = 0
+            for i, x in enumerate(times):
+                if i > 0:
+                    ch = events[i - 1][1]
+                    paid = paid or ch.get("_paid", False)
+                    churned = ch.get("_churn", churned) if "_churn" in ch else (False if ch.get("_paid") else churned)
+                    state.update({c: v for c, v in ch.items() if not c.startswith("_")})
+                if i + 1 < len(times) and times[i + 1] == x:
+                    continue  # several changes at one instant: one version
+                typ = acc["type"]
+                if typ != "Partner" and paid:
+                    typ = "Former Customer" if churned else "Customer"
+                state.update(type=typ, last_modified_date=x)
+                w.buf.add("raw_salesforce.account", company_id=co.company_id if k == 0 else None,
+                          _fivetran_synced=w.synced(x), **state)
+                k += 1

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from revops_tools.generator.companies import Company, name_variant
-from revops_tools.generator.world import COUNTRIES, DAY, END, HOUR, START, UTC, World
+from revops_tools.generator.world import COUNTRIES, DAY, HORIZON, HOUR, START, UTC, World
 
 SITE = "https://www.northwind-revops.example"
 PAGES = ["/", "/pricing", "/product", "/product/forecasting", "/customers", "/blog/revops-metrics",
@@ -51,7 +51,7 @@ TZ_OFFSET = {"America/New_York": -5, "Europe/Berlin": 1, "America/Los_Angeles": 
 
 # Sessions (the `sessions` relation) exploded into Segment page views, deterministic per seed: every
 # "random" choice is a hash of the session key, the page position and the seed. {seed}, {site},
-# {pages}, {agents} and {end} are filled in by the lander.
+# {pages} and {agents} are filled in by the lander.
 PAGE_VIEWS_SQL = """
 with views as (
     select s.*, unnest(range(s.n)) as pos from sessions as s
@@ -96,10 +96,8 @@ select
     printf('%d.%d.0.%d', 1 + hash(anon, 'ip1') % 222, hash(anon, 'ip2') % 255, 1 + hash(anon, 'ip3') % 253)
         as context_ip,
     {agents}[1 + cast(hash(anon, 'ua') % len({agents}) as bigint)] as context_user_agent,
-    least(
-        make_timestamp(cast((t + 600 + (hash(skey, pos, {seed}, 'sync') % 7000)) * 1000000 as bigint)),
-        make_timestamp(cast(({end} + 3 * 3600) * 1000000 as bigint))
-    ) as _fivetran_synced
+    make_timestamp(cast((t + 600 + (hash(skey, pos, {seed}, 'sync') % 7000)) * 1000000 as bigint))
+        as _fivetran_synced
 from placed
 order by skey, pos
 """
@@ -121,7 +119,7 @@ class Marketing:
     def _ads(self) -> None:
         w = self.w
         b = w.buf
-        days = np.arange(START, END + 1, DAY)
+        days = np.arange(START, HORIZON + 1, DAY)
         growth = 1 + 0.5 * (days - START) / (365.25 * DAY)
         for platform, accounts in AD_PLAN.items():
             self.campaigns[platform] = []
@@ -142,18 +140,18 @@ class Marketing:
                     cid = w.num_id(f"{platform}_camp", 20_000_000_000 if platform == "google" else 600_000)
                     name = f"{pretty} | {utm}" if follows else pretty
                     ended, live = {"google": ("REMOVED", "ENABLED")}.get(platform, ("ARCHIVED", "ACTIVE"))
-                    status = ended if end_off else live
-                    if platform == "google":
-                        b.add("raw_google_ads.campaign", id=cid, account_id=acc_id, name=name, status=status,
-                              advertising_channel_type=ctype, _fivetran_synced=w.synced(START + start_off * DAY))
-                    elif platform == "facebook":
-                        b.add("raw_facebook_ads.campaign", id=cid, account_id=acc_id, name=name,
-                              status=status, objective=ctype,
-                              _fivetran_synced=w.synced(START + start_off * DAY))
-                    else:
-                        b.add("raw_linkedin_ads.campaign", id=cid, account_id=acc_id, name=name, status=status,
-                              _fivetran_synced=w.synced(START + start_off * DAY))
-                    lo, hi = START + start_off * DAY, (START + end_off * DAY) if end_off else END
+                    lo, hi = START + start_off * DAY, (START + end_off * DAY) if end_off else HORIZON
+                    # Live from its start; a campaign that ends gets a second version then.
+                    for status, t_change in [(live, lo)] + ([(ended, hi)] if end_off else []):
+                        if platform == "google":
+                            b.add("raw_google_ads.campaign", id=cid, account_id=acc_id, name=name, status=status,
+                                  advertising_channel_type=ctype, _fivetran_synced=w.synced(t_change))
+                        elif platform == "facebook":
+                            b.add("raw_facebook_ads.campaign", id=cid, account_id=acc_id, name=name,
+                                  status=status, objective=ctype, _fivetran_synced=w.synced(t_change))
+                        else:
+                            b.add("raw_linkedin_ads.campaign", id=cid, account_id=acc_id, name=name,
+                                  status=status, _fivetran_synced=w.synced(t_change))
                     mask = (days >= lo) & (days <= hi)
                     d = days[mask]
                     n = len(d)
@@ -171,24 +169,29 @@ class Marketing:
                                                      "clicks": clicks, "days": d})
                     sf = w.sf_id("701")
                     self.sf_campaigns[utm] = sf
-                    b.add("raw_salesforce.campaign", id=sf, name=f"{platform.title()} - {pretty}",
-                          type="Paid Search" if platform == "google" else "Paid Social",
-                          status="Completed" if end_off else "In Progress", start_date=lo, end_date=hi if end_off
-                          else None, budgeted_cost=round(usd_day * w.scale * 30, -2),
-                          actual_cost=round(float(spend_usd.sum()), 2), is_deleted=False,
-                          _fivetran_synced=w.synced(min(hi, END)))
+                    # The Salesforce campaign's actual cost follows the spend: a version a day.
+                    camp = dict(id=sf, name=f"{platform.title()} - {pretty}",
+                                type="Paid Search" if platform == "google" else "Paid Social", start_date=lo,
+                                end_date=hi if end_off else None, budgeted_cost=round(usd_day * w.scale * 30, -2),
+                                is_deleted=False)
+                    spent = np.cumsum(spend_usd)
+                    for k, day in enumerate(d.tolist()):
+                        b.add("raw_salesforce.campaign", status="Completed" if end_off and day + DAY > hi
+                              else "In Progress", actual_cost=round(float(spent[k]), 2),
+                              _fivetran_synced=w.synced(day), **camp)
             self._ad_stats(platform, pd.concat(frames, ignore_index=True))
 
     def _ad_stats(self, platform: str, f: pd.DataFrame) -> None:
         w = self.w
         n = len(f)
-        synced = np.minimum(f["day"].to_numpy() + DAY + w.np.uniform(2, 10, n) * HOUR, END + 3 * HOUR)
+        at = f["day"].to_numpy()
+        synced = at + DAY + w.np.uniform(2, 10, n) * HOUR
         if platform == "google":
             out = pd.DataFrame({"date": f["day"], "account_id": f["account_id"], "campaign_id": f["campaign_id"],
                                 "impressions": f["impressions"], "clicks": f["clicks"],
                                 "cost_micros": (f["spend"] * 1_000_000).round().astype(np.int64),
                                 "conversions": w.np.binomial(f["clicks"], 0.03).astype(float),
-                                "conversions_value": 0.0, "_fivetran_synced": synced})
+                                "conversions_value": 0.0, "_fivetran_synced": synced, "_at": at})
             out["conversions_value"] = out["conversions"] * 150.0
             self.w.buf.frames["raw_google_ads.campaign_stats"] = out
         elif platform == "facebook":
@@ -199,12 +202,13 @@ class Marketing:
                                 "impressions": impressions, "reach": reach,
                                 "frequency": np.where(reach > 0, np.round(impressions / np.maximum(reach, 1), 4),
                                                       np.nan),
-                                "inline_link_clicks": f["clicks"], "spend": f["spend"], "_fivetran_synced": synced})
+                                "inline_link_clicks": f["clicks"], "spend": f["spend"], "_fivetran_synced": synced,
+                                "_at": at})
             self.w.buf.frames["raw_facebook_ads.basic_campaign"] = out
         else:
             out = pd.DataFrame({"day": f["day"], "campaign_id": f["campaign_id"], "impressions": f["impressions"],
                                 "clicks": f["clicks"], "cost_in_local_currency": f["spend"],
-                                "_fivetran_synced": synced})
+                                "_fivetran_synced": synced, "_at": at})
             self.w.buf.frames["raw_linkedin_ads.ad_analytics_by_campaign"] = out
 
     def _events(self) -> None:
@@ -212,15 +216,17 @@ class Marketing:
         w = self.w
         t = START + 20 * DAY
         k = 0
-        while t < END:
+        while t < HORIZON:
             k += 1
             kind = "Webinar" if k % 3 else "Trade Show"
             sf = w.sf_id("701")
             cost = 3_000 if kind == "Webinar" else 40_000
-            w.buf.add("raw_salesforce.campaign", id=sf, name=f"{kind} {datetime.fromtimestamp(t, UTC):%Y-%m} #{k}",
-                      type=kind, status="Completed" if t + 2 * DAY < END else "In Progress", start_date=t,
-                      end_date=t + DAY, budgeted_cost=float(cost), actual_cost=round(cost * w.r.uniform(0.8, 1.2), 2),
-                      is_deleted=False, _fivetran_synced=w.synced(min(t + 3 * DAY, END)))
+            # Set up ten days ahead (invitations go out a week before); completed two days after.
+            camp = dict(id=sf, name=f"{kind} {datetime.fromtimestamp(t, UTC):%Y-%m} #{k}", type=kind,
+                        start_date=t, end_date=t + DAY, budgeted_cost=float(cost),
+                        actual_cost=round(cost * w.r.uniform(0.8, 1.2), 2), is_deleted=False)
+            w.buf.add("raw_salesforce.campaign", status="In Progress", _fivetran_synced=w.synced(t - 10 * DAY), **camp)
+            w.buf.add("raw_salesforce.campaign", status="Completed", _fivetran_synced=w.synced(t + 2 * DAY), **camp)
             self.event_campaigns.append((t, sf))
             t += w.r.uniform(20, 40) * DAY
 
@@ -305,14 +311,14 @@ class Marketing:
                   anonymous_id=anon, user_id=user_id, email=email_typed, timestamp=_iso_offset(fill, offset),
                   _fivetran_synced=w.synced(fill))
         w.buf.source_records[-1] = ("raw_web.identifies", user_id, co.company_id)
-        w.buf.rows["raw_hubspot.form_submission"].append(
-            {"contact_id": hs["id"], "form_id": FORMS[form][0], "page_url": SITE + FORMS[form][1],
-             "timestamp": fill, "conversion_id": f"{w.np.integers(0, 2**63):016x}-{len(self.sessions)}",
-             "_fivetran_synced": w.synced(fill)})
+        w.buf.add("raw_hubspot.form_submission", contact_id=hs["id"], form_id=FORMS[form][0],
+                  page_url=SITE + FORMS[form][1], timestamp=fill,
+                  conversion_id=f"{w.np.integers(0, 2**63):016x}-{len(self.sessions)}",
+                  _fivetran_synced=w.synced(fill))
         # Later visits of the known person.
         for _ in range(int(r.expovariate(1 / 1.5))):
             later = t + r.uniform(1, 200) * DAY
-            if later < END:
+            if later < HORIZON:
                 self._session(anon, user_id, later, r.choice(["direct", "email", "organic_search", channel]), co)
         return sf_campaign
 
@@ -330,14 +336,15 @@ class Marketing:
         if w.r.random() < 0.03:
             # The same person signed up before with another address; HubSpot merged the two records.
             old_email, _ = w.email_for(first, last, co.domain, 0.8)
-            merged = self._hs_row(co, first, last, old_email, t - w.r.uniform(30, 300) * DAY, source, None)
+            # Landed with the merge: the old record reaches the warehouse when the survivor does.
+            merged = self._hs_row(co, first, last, old_email, t - w.r.uniform(30, 300) * DAY, source, None, t)
             w.buf.fault("raw_hubspot.contact", merged["id"], "merged_contact", "merge")
         row = self._hs_row(co, first, last, email, t, source, merged["id"] if merged else None)
         if lead_id:
             self.hubspot[lead_id] = row
         return row
 
-    def _hs_row(self, co, first, last, email, t, source, merged_id) -> dict:
+    def _hs_row(self, co, first, last, email, t, source, merged_id, landed: float | None = None) -> dict:
         w = self.w
         hs_id = w.num_id("hs_contact", 100_000)
         email_m, padded = w.messy(email)
@@ -348,7 +355,7 @@ class Marketing:
                         property_lifecyclestage="lead", property_hs_lead_status="NEW",
                         property_hubspotscore=float(w.r.randrange(0, 40)), property_hs_analytics_source=source,
                         property_createdate=t, property_hs_merged_object_ids=merged_id,
-                        _fivetran_deleted=False, _fivetran_synced=w.synced(t))
+                        _fivetran_deleted=False, _fivetran_synced=w.synced(t if landed is None else landed))
         self.hs_rows.append(row)
         for kind, flag, how in (("padded_text", padded, "normalise"), ("name_variant", variant, "identity"),
                                 ("personal_email", email.split("@")[1] in ("gmail.com", "yahoo.com",
@@ -359,16 +366,17 @@ class Marketing:
         return row
 
     def set_lifecycle(self, lead_id: str, stage: str, status: str, score: float, t: float) -> None:
+        """A new version of the lead's HubSpot contact, as of t."""
         row = self.hubspot.get(lead_id)
         if row is not None:
-            row["property_lifecyclestage"] = stage
-            row["property_hs_lead_status"] = status
-            row["property_hubspotscore"] = score
-            row["_fivetran_synced"] = max(row["_fivetran_synced"], self.w.synced(min(t, END)))
+            t = max(t, row["_at"])
+            self.hubspot[lead_id] = self.w.buf.version(
+                "raw_hubspot.contact", row, self.w.synced(t), property_lifecyclestage=stage,
+                property_hs_lead_status=status, property_hubspotscore=score)
 
     def member(self, campaign_id: str, lead_id: str | None, contact_id: str | None, t: float, responded: bool,
                ) -> None:
-        if t > END:
+        if t > HORIZON:
             return
         w = self.w
         w.buf.add("raw_salesforce.campaign_member", id=w.sf_id("00v"), campaign_id=campaign_id, lead_id=lead_id,
@@ -399,7 +407,7 @@ class Marketing:
             for c in camps:
                 n = w.np.binomial(c["clicks"], 0.25)
                 starts = np.repeat(c["days"], n) - TZ_OFFSET[c["tz"]] * HOUR + w.np.uniform(0, DAY, int(n.sum()))
-                for t in starts[starts <= END].tolist():
+                for t in starts[starts <= HORIZON].tolist():
                     self.sessions.append((f"anon-{w.np.integers(0, 2**63):016x}", None, t,
                                           1 + int(w.r.expovariate(1 / 0.8)), w.r.choice(PAGES), src, med, c["utm"],
                                           None, None, None, w.r.choice([-8, -5, 0, 1]), False))
@@ -416,7 +424,7 @@ class Marketing:
         s = pd.DataFrame(self.sessions, columns=["anon", "user", "start", "n", "landing", "src", "med", "camp",
                                                  "content", "term", "ref", "tz", "form"])
         self.sessions = []
-        s = s[s["start"] <= END].reset_index(drop=True)
+        s = s[s["start"] <= HORIZON].reset_index(drop=True)
         s.insert(0, "skey", np.arange(len(s), dtype=np.int64))
         s["tz"] = s["tz"].astype(float)
         self.w.sessions_frame = s
@@ -430,7 +438,7 @@ class Marketing:
         frames = []
         t = START + 10 * DAY
         k = 0
-        while t < END:
+        while t < HORIZON:
             k += 1
             month = datetime.fromtimestamp(t, UTC)
             kind = "newsletter" if k % 3 else "nurture"
@@ -465,19 +473,19 @@ class Marketing:
                         if etype == "CLICK" else None, "created": et}))
             t += w.r.uniform(8, 13) * DAY
         ev = pd.concat(frames, ignore_index=True)
-        ev = ev[ev["created"] <= END].sort_values(["created", "type"], kind="stable").reset_index(drop=True)
+        ev = ev[ev["created"] <= HORIZON].sort_values(["created", "type"], kind="stable").reset_index(drop=True)
         ev.insert(0, "id", [f"{x:019d}" for x in range(1_000_000, 1_000_000 + len(ev))])
-        ev["_fivetran_synced"] = np.minimum(ev["created"] + w.np.uniform(0.1, 6, len(ev)) * HOUR, END + 3 * HOUR)
+        ev["_fivetran_synced"] = ev["created"] + w.np.uniform(0.1, 6, len(ev)) * HOUR
+        ev["_at"] = ev["created"]
         w.buf.frames["raw_hubspot.email_event"] = ev
 
 
-def page_views_sql(seed: int, end: float) -> str:
+def page_views_sql(seed: int) -> str:
     def as_list(values: list[str]) -> str:
         return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
 
     return (PAGE_VIEWS_SQL.replace("{seed}", str(int(seed))).replace("{site}", SITE)
-            .replace("{pages}", as_list(PAGES)).replace("{agents}", as_list(USER_AGENTS))
-            .replace("{end}", repr(float(end))))
+            .replace("{pages}", as_list(PAGES)).replace("{agents}", as_list(USER_AGENTS)))
 
 
 def _iso_offset(t: float, offset_hours: float) -> str:

@@ -208,8 +208,16 @@ TRUTH_TABLES: dict[str, list[tuple[str, str]]] = {
     "truth.source_records": [("source_table", V), ("source_id", V), ("company_id", V)],
     "truth.injected_faults": [("source_table", V), ("source_id", V), ("fault_kind", V),
                               ("expected_handling", V)],
+    # One row per generate or append run: what `append` needs to land the same world's next days.
+    "truth.generation_runs": [("run_id", I), ("kind", V), ("scale", D), ("seed", B), ("horizon", "TIMESTAMP"),
+                              ("previous_story_end", "TIMESTAMP"), ("story_end", "TIMESTAMP"), ("days", I),
+                              ("last_sync_at", "TIMESTAMP")],
 }
 
 
+_COLUMNS = {t: [c for c, _ in cols] for t, cols in TABLES.items()}
+
+
 def columns(table: str) -> list[str]:
-    return [c for c, _ in TABLES[table]]
+    """The table's column names in order (a shared list: do not change it)."""
+    return _COLUMNS[table]

@@ -12,9 +12,12 @@ from revops_tools.generator.schema import TABLES, columns
 
 UTC = UTC
 START = datetime(2023, 1, 1, tzinfo=UTC).timestamp()
+# The default end of the story. The story's shape (hiring, growth, campaign plans) is calibrated on
+# it; `generate --end` and `append` move only the instant up to which the world is observed.
 END = datetime(2026, 10, 31, 23, 59, 59, tzinfo=UTC).timestamp()
-# The last sync of every connector runs in the small hours after END: as_of_date = 2026-11-01.
-SYNC_END = datetime(2026, 11, 1, 3, 0, tzinfo=UTC).timestamp()
+# The world is simulated up to HORIZON whatever the story end, so the first days of the story never
+# depend on how long it runs (prefix stability): a story end may move up to HORIZON.
+HORIZON = datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp()
 FAR_FUTURE = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp()
 HOUR = 3600.0
 DAY = 86400.0
@@ -86,6 +89,8 @@ def b62(n: int, width: int) -> str:
     return "".join(reversed(out)).rjust(width, "0")
 
 
+_COLUMN_SETS = {t: frozenset(columns(t)) for t in TABLES}
+
 # Tables whose rows the story changes after adding them (a contact's later touches, a HubSpot
 # contact's lifecycle, a customer's delinquency).
 MUTABLE = {"raw_salesforce.contact", "raw_hubspot.contact", "raw_stripe.customer"}
@@ -99,29 +104,64 @@ def as_tuple(table: str, row) -> tuple:
     return row if isinstance(row, tuple) else tuple(row.get(c) for c in columns(table))
 
 
+class Load(tuple):
+    """When a change happened (`at`, the story's clock) and when the connector landed it (`synced`).
+
+    A row (a version of a record) is in the warehouse of a story ending at E when at <= E."""
+
+    __slots__ = ()
+
+    def __new__(cls, at: float, synced: float):
+        return tuple.__new__(cls, (at, synced))
+
+    @property
+    def at(self) -> float:
+        return self[0]
+
+    @property
+    def synced(self) -> float:
+        return self[1]
+
+
 @dataclass
 class Buffers:
     """Row buffers, one list of dicts per raw table, plus the truth rows."""
 
+    # Every version of every record, each row ending with its change time (`_at`, see Load).
     rows: dict[str, list[dict]] = field(default_factory=lambda: {t: [] for t in TABLES})
     frames: dict[str, object] = field(default_factory=dict)  # tables built vectorised (DataFrames)
     source_records: list[tuple[str, str, str]] = field(default_factory=list)
     faults: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     def add(self, table: str, company_id: str | None = None, **values) -> dict | None:
-        """Appends a row. Rows of MUTABLE tables are dicts the story may still change (returned);
-        all others are stored as tuples in column order, which takes a fifth of the memory."""
+        """Appends a row: one version of a record, landed at `_fivetran_synced` (a Load: the change
+        time and the load time). Rows of MUTABLE tables are dicts (returned, later versions are
+        copies); all others are stored as tuples in column order, which takes a fifth of the memory."""
         cols = columns(table)
-        if len(values) > len(cols) or not set(values) <= set(cols):
+        if not _COLUMN_SETS[table].issuperset(values):
             raise KeyError(f"{table} has no columns {sorted(set(values) - set(cols))}")
+        load = values["_fivetran_synced"]
+        if not isinstance(load, Load):
+            raise TypeError(f"{table}: _fivetran_synced must be a Load (use World.synced)")
+        values["_fivetran_synced"] = load.synced
         if company_id is not None:
             self.source_records.append((table, values["id"], company_id))
         if table in MUTABLE:
             row = {c: values.get(c) for c in cols}
+            row["_at"] = load.at
             self.rows[table].append(row)
             return row
-        self.rows[table].append(tuple(values.get(c) for c in cols))
+        self.rows[table].append(tuple(values.get(c) for c in cols) + (load.at,))
         return None
+
+    def version(self, table: str, row: dict, load: Load, **changes) -> dict:
+        """A later version of a MUTABLE record: a copy of `row` with `changes`, landed at `load`."""
+        new = dict(row)
+        new.update(changes)
+        new["_fivetran_synced"] = load.synced
+        new["_at"] = load.at
+        self.rows[table].append(new)
+        return new
 
     def fault(self, table: str, source_id: str, kind: str, handling: str) -> None:
         self.faults.append((table, source_id, kind, handling))
@@ -130,9 +170,10 @@ class Buffers:
 class World:
     """Random sources, id factories and small helpers shared by every part of the story."""
 
-    def __init__(self, scale: float, seed: int):
+    def __init__(self, scale: float, seed: int, end: float = END):
         self.scale = scale
         self.seed = seed
+        self.end = end  # the story is observed up to here; the simulation runs to HORIZON regardless
         self.r = random.Random(seed)
         self.np = np.random.default_rng(seed)
         self.buf = Buffers()
@@ -162,15 +203,17 @@ class World:
         """How long after a change the connector picks it up."""
         return self.r.uniform(0.05, 6.0) * HOUR
 
-    def synced(self, t: float) -> float:
-        return min(t + self.lag(), SYNC_END)
+    def synced(self, t: float) -> Load:
+        """A change at t, landed one connector lag later."""
+        return Load(t, t + self.lag())
 
-    def growth_times(self, n: int, yearly_growth: float, lo: float = START, hi: float = END) -> np.ndarray:
-        """n instants in [lo, hi] with a density growing by `yearly_growth` per year, sorted."""
+    def growth_times(self, n: int, yearly_growth: float, lo: float = START) -> np.ndarray:
+        """Instants in [lo, HORIZON] with a density growing by `yearly_growth` per year, sorted, about n
+        of them before END: the same instants whatever the story end."""
         g = np.log(1 + yearly_growth) / (365.25 * DAY)
-        u = self.np.random(n)
-        span = hi - lo
-        t = np.log1p(u * np.expm1(g * span)) / g
+        total = int(round(n * np.expm1(g * (HORIZON - lo)) / np.expm1(g * (END - lo))))
+        u = self.np.random(total)
+        t = np.log1p(u * np.expm1(g * (HORIZON - lo))) / g
         return np.sort(lo + t)
 
     def lognormal(self, median: float, sigma: float) -> float:
