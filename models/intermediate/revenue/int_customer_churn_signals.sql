@@ -183,16 +183,49 @@ web_users as (
             and web_identifies.user_id = web_ids.source_id
 ),
 
-customer_page_views as (
-    select distinct
-        web_users.customer_id,
-        page_views.page_view_id,
-        page_views.viewed_at as engaged_at
+recent_page_views as (
+    -- only the two 90-day windows are compared
+    select page_views.*
     from page_views
-    inner join web_users
-        on
-            page_views.user_id = web_users.user_id
-            or (page_views.user_id is null and page_views.anonymous_id = web_users.anonymous_id)
+    cross join windows
+    where
+        page_views.viewed_at >= windows.days_180_before_at
+        and page_views.viewed_at < windows.as_of_at
+),
+
+page_views_by_user as (
+    select
+        web_users.customer_id,
+        recent_page_views.page_view_id,
+        recent_page_views.viewed_at as engaged_at
+    from recent_page_views
+    inner join web_users on recent_page_views.user_id = web_users.user_id
+),
+
+page_views_by_browser as (
+    -- anonymous views on a browser a customer's user identified on (two equi-joins, not one join on
+    -- an OR, which engines can only run as a nested loop)
+    select
+        web_users.customer_id,
+        recent_page_views.page_view_id,
+        recent_page_views.viewed_at as engaged_at
+    from recent_page_views
+    inner join web_users on recent_page_views.anonymous_id = web_users.anonymous_id
+    where recent_page_views.user_id is null
+),
+
+customer_page_views as (
+    select
+        customer_id,
+        page_view_id,
+        engaged_at
+    from page_views_by_user
+    union
+    select
+        customer_id,
+        page_view_id,
+        engaged_at
+    from page_views_by_browser
 ),
 
 customer_email_opens as (
