@@ -1,19 +1,100 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy=incremental_replace_strategy(),
+    unique_key='page_view_id',
+    on_schema_change='fail',
+) }}
 -- Every page view with the web session it belongs to. A visitor is a browser (anonymous_id; a page
 -- view without one falls back to its user_id). Page views of a visitor are ordered by their UTC
 -- instant: one that comes var session_timeout_minutes (default 30) or more after the visitor's
 -- previous page view starts a new session, so 29:59 later is the same session and 30:00 is a new
 -- one (the inactivity has reached the timeout). Local clocks and offsets play no part: a visit
 -- across a local midnight or a change of offset is one session when its UTC instants are close.
+--
+-- Incremental: a run re-cuts the sessions of every visitor touched by a page view loaded since the
+-- latest load already in the table, less var incremental_lookback_days - all of that visitor's page
+-- views, from the first, because a late page view can join two sessions, split one or renumber the
+-- later ones (and a re-loaded page view that changed visitor re-cuts its old visitor too). The
+-- unique_key replaces those visitors' rows; other visitors' sessions cannot change. Raw rows are
+-- appended, never edited in place, so staging is read for the new loads only and the visitors'
+-- older page views come from the table itself.
+-- on_schema_change fail: a new column needs every visitor re-cut, so a full refresh, not a
+-- column of nulls on the old rows.
 with page_views as (
     select * from {{ ref('stg_web__page_views') }}
 ),
+
+{% if is_incremental() %}
+    -- Page views loaded since the last build (less the lookback window): the only staging rows
+    -- read. The filter is on a plain column, so the engine cleans the text of these rows only.
+    new_page_views as (
+        select
+            *,
+            coalesce(anonymous_id, {{ dbt.concat(["'user:'", "user_id"]) }}) as visitor_id
+        from page_views
+        where loaded_at >= {{ incremental_lookback_start('loaded_at') }}
+    ),
+
+    -- their visitors, and the visitor a re-loaded page view was cut for before
+    affected_visitors as (
+        select new_page_views.visitor_id from new_page_views
+        union
+        select previous_cut.visitor_id
+        from {{ this }} as previous_cut
+        inner join new_page_views on previous_cut.page_view_id = new_page_views.page_view_id
+    ),
+
+    -- every page view of those visitors: the new ones, and the others as the table has them (a
+    -- page view last loaded before the window has not changed since it was cut)
+    page_views_to_cut as (
+        select
+            page_view_id,
+            anonymous_id,
+            user_id,
+            page_url,
+            page_path,
+            referrer_host,
+            utm_source,
+            utm_medium,
+            utm_campaign,
+            utm_content,
+            utm_term,
+            viewed_at,
+            loaded_at
+        from new_page_views
+
+        union all
+
+        select
+            previous_cut.page_view_id,
+            previous_cut.anonymous_id,
+            previous_cut.user_id,
+            previous_cut.page_url,
+            previous_cut.page_path,
+            previous_cut.referrer_host,
+            previous_cut.utm_source,
+            previous_cut.utm_medium,
+            previous_cut.utm_campaign,
+            previous_cut.utm_content,
+            previous_cut.utm_term,
+            previous_cut.viewed_at,
+            previous_cut.loaded_at
+        from {{ this }} as previous_cut
+        inner join affected_visitors on previous_cut.visitor_id = affected_visitors.visitor_id
+        left join new_page_views on previous_cut.page_view_id = new_page_views.page_view_id
+        where new_page_views.page_view_id is null
+    ),
+{% else %}
+    page_views_to_cut as (
+        select * from page_views
+    ),
+{% endif %}
 
 visitors as (
     select
         *,
         coalesce(anonymous_id, {{ dbt.concat(["'user:'", "user_id"]) }}) as visitor_id
-    from page_views
+    from page_views_to_cut
 ),
 
 gaps as (
@@ -81,7 +162,8 @@ final as (
         numbered.utm_content,
         numbered.utm_term,
         numbered.previous_viewed_at,
-        numbered.viewed_at
+        numbered.viewed_at,
+        numbered.loaded_at
     from numbered
     inner join landing_views
         on

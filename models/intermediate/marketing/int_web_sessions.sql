@@ -205,20 +205,36 @@ latest_identify_by_user_id as (
     where user_id is not null
 ),
 
+-- submissions whose contact is not in staging (HubSpot merged it away), with the contact whose
+-- merged list names it: only these few rows meet the pattern join, which no hash join can do
+merged_contacts as (
+    select
+        form_submissions.form_submission_id,
+        merged_into.contact_id,
+        merged_into.email
+    from form_submissions
+    left join hubspot_contacts as direct_contacts
+        on form_submissions.contact_id = direct_contacts.contact_id
+    inner join hubspot_contacts as merged_into
+        on
+            {{ dbt.concat(["';'", "merged_into.merged_contact_ids", "';'"]) }}
+            like {{ dbt.concat(["'%;'", "form_submissions.contact_id", "';%'"]) }}
+    where
+        direct_contacts.contact_id is null
+        and merged_into.merged_contact_ids is not null
+),
+
 surviving_contacts as (
     -- a submission's contact, or the contact HubSpot merged it into
     select
         form_submissions.form_submission_id,
-        coalesce(direct_contacts.contact_id, merged_into.contact_id) as hubspot_contact_id,
-        coalesce(direct_contacts.email, merged_into.email) as email
+        coalesce(direct_contacts.contact_id, merged_contacts.contact_id) as hubspot_contact_id,
+        coalesce(direct_contacts.email, merged_contacts.email) as email
     from form_submissions
     left join hubspot_contacts as direct_contacts
         on form_submissions.contact_id = direct_contacts.contact_id
-    left join hubspot_contacts as merged_into
-        on
-            direct_contacts.contact_id is null
-            and {{ dbt.concat(["';'", "merged_into.merged_contact_ids", "';'"]) }}
-            like {{ dbt.concat(["'%;'", "form_submissions.contact_id", "';%'"]) }}
+    left join merged_contacts
+        on form_submissions.form_submission_id = merged_contacts.form_submission_id
 ),
 
 -- a form submission and the page views of its page (URL without query string) within the
