@@ -49,8 +49,21 @@
         / greatest(length({{ left_column }}), length({{ right_column }}), 1))
 {%- endmacro %}
 
+{#- Postgres: the damerau_levenshtein function that prepare_engine (on-run-start) creates, so both
+    engines link the same names. -#}
+{% macro postgres__name_similarity(left_column, right_column) -%}
+    (1.0 - cast({{ target.schema }}.damerau_levenshtein({{ left_column }}, {{ right_column }}) as double precision)
+        / greatest(length({{ left_column }}), length({{ right_column }}), 1))
+{%- endmacro %}
+
 {% macro duckdb__name_similarity(left_column, right_column) -%}
     (1.0 - cast(damerau_levenshtein({{ left_column }}, {{ right_column }}) as double)
+        / greatest(length({{ left_column }}), length({{ right_column }}), 1))
+{%- endmacro %}
+
+{#- Spark: the same distance as DuckDB's, as one expression (macros/cross_db/spark_damerau_levenshtein.sql). -#}
+{% macro spark__name_similarity(left_column, right_column) -%}
+    (1.0 - cast({{ spark_damerau_levenshtein(left_column, right_column) }} as double)
         / greatest(length({{ left_column }}), length({{ right_column }}), 1))
 {%- endmacro %}
 
@@ -86,6 +99,19 @@
         select
             {{ id_column }} as id,
             unnest(string_split({{ list_column }}, '{{ delimiter }}')) as listed_id
+        from {{ relation }}
+        where {{ list_column }} is not null
+    ) as split_lists
+    where trim(split_lists.listed_id) <> ''
+{%- endmacro %}
+
+{#- Spark splits the list into rows too (split takes a regular expression: the delimiter is escaped). -#}
+{% macro spark__list_to_rows(relation, id_column, list_column, delimiter) -%}
+    select distinct split_lists.id, trim(split_lists.listed_id) as listed_id
+    from (
+        select
+            {{ id_column }} as id,
+            explode(split({{ list_column }}, '{{ modules.re.escape(delimiter) | replace("\\", "\\\\") }}')) as listed_id
         from {{ relation }}
         where {{ list_column }} is not null
     ) as split_lists

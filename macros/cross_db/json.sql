@@ -7,6 +7,10 @@
     (cast({{ column }} as json) ->> '{{ key }}')
 {%- endmacro %}
 
+{% macro postgres__json_string(column, key) -%}
+    ({{ dbt.safe_cast(column, 'json') }} ->> '{{ key }}')
+{%- endmacro %}
+
 {% macro duckdb__json_string(column, key) -%}
     json_extract_string(try_cast({{ column }} as json), '$.{{ key }}')
 {%- endmacro %}

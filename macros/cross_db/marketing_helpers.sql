@@ -29,6 +29,17 @@
     where trim(split_ids.listed_id) <> ''
 {%- endmacro %}
 
+{#- Spark splits the lists into rows too (split takes a regular expression: the delimiter is escaped). -#}
+{% macro spark__listed_ids(relation, list_column, id_column, delimiter) -%}
+    select distinct trim(split_ids.listed_id) as listed_id
+    from (
+        select explode(split({{ list_column }}, '{{ modules.re.escape(delimiter) | replace("\\", "\\\\") }}')) as listed_id
+        from {{ relation }}
+        where {{ list_column }} is not null
+    ) as split_ids
+    where trim(split_ids.listed_id) <> ''
+{%- endmacro %}
+
 {#- Google Ads money in micros (millionths of the account currency) to a decimal amount. -#}
 {% macro micros_to_decimal(column) -%}
     cast({{ column }} / 1000000.0 as decimal(18, 2))

@@ -49,14 +49,14 @@
     decimal(18, 6): a millionth of an hour is 3.6 ms, below the data's one-second resolution. -#}
 {% macro sales_hours_between(start_at, end_at) -%}
     cast(
-        cast({{ dbt.datediff(start_at, end_at, "second") }} as double) / 3600
+        cast({{ dbt.datediff(start_at, end_at, "second") }} as {{ type_double() }}) / 3600
         as decimal(18, 6)
     )
 {%- endmacro %}
 
 {% macro sales_days_between_instants(start_at, end_at) -%}
     cast(
-        cast({{ dbt.datediff(start_at, end_at, "second") }} as double) / 86400
+        cast({{ dbt.datediff(start_at, end_at, "second") }} as {{ type_double() }}) / 86400
         as decimal(18, 6)
     )
 {%- endmacro %}

@@ -1,6 +1,7 @@
-{#- Text as staging wants it: trimmed, inner runs of white space folded to one, empty as null. -#}
+{#- Text as staging wants it: trimmed, inner runs of white space folded to one, empty as null.
+    Regular-expression flags differ by engine: macros/cross_db/text.sql. -#}
 {% macro clean_text(column) -%}
-    nullif(trim(regexp_replace({{ column }}, '\s+', ' ', 'g')), '')
+    {{ return(adapter.dispatch('clean_text')(column)) }}
 {%- endmacro %}
 
 {#- Enum-like values (statuses, types) compared in lower case. -#}

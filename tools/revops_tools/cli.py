@@ -13,7 +13,13 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--path", default="warehouse.duckdb", help="DuckDB file to write")
     gen.add_argument("--scale", type=float, default=1.0, help="1 = about 2,000 customers, 50,000 leads")
     gen.add_argument("--seed", type=int, default=42)
+    gen.add_argument("--end", default=None, help="last day of the story, YYYY-MM-DD (default 2026-10-31)")
     gen.add_argument("--quiet", action="store_true", help="no progress output")
+
+    app = sub.add_parser("append", help="land the next N days of the same world into a generated warehouse")
+    app.add_argument("--path", default="warehouse.duckdb", help="DuckDB file written by `revops generate`")
+    app.add_argument("--days", type=int, default=1, help="how many days to append (default 1)")
+    app.add_argument("--quiet", action="store_true", help="no progress output")
 
     structure = sub.add_parser(
         "check-structure", help="check naming, folders, docs, key tests and freshness in dbt's manifest"
@@ -31,11 +37,54 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--out", default="bench/results", help="where bench.json and bench.md go (git-ignored)")
     bench.add_argument("--memory-limit", default="16GB", help="DuckDB memory_limit for the build (spills beyond)")
 
-    args = parser.parse_args(argv)
-    if args.command == "generate":
-        from revops_tools.generator import generate
+    publish = sub.add_parser("publish", help="copy the marts into the serving file BI tools read (atomic swap)")
+    publish.add_argument("--path", default="warehouse.duckdb", help="the DuckDB file dbt built")
+    publish.add_argument("--serving-path", default="serving.duckdb", help="the file BI tools open read-only")
 
-        generate(path=args.path, scale=args.scale, seed=args.seed, progress=not args.quiet)
+    dashboard = sub.add_parser("dashboard", help="write the static HTML dashboard of the marts (one file)")
+    dashboard.add_argument("--path", default="warehouse.duckdb", help="DuckDB file to read (opened read-only)")
+    dashboard.add_argument("--out", default="target/dashboard/index.html", help="the HTML file to write")
+    dashboard.add_argument("--project-dir", default=".", help="dbt project (its vars: currency, attribution)")
+    dashboard.add_argument("--attribution-model", choices=["first_touch", "last_touch", "linear"], default=None,
+                           help="attribution model of ROAS (default: var default_attribution_model)")
+
+    parquet = sub.add_parser("export-parquet", help="write every raw table to Parquet for the Spark target")
+    parquet.add_argument("--path", default="warehouse.duckdb", help="DuckDB file written by `revops generate`")
+    parquet.add_argument("--out", default=None, help="folder to write (default: beside --path, *.raw_parquet)")
+    parquet.add_argument("--include-truth", action="store_true", help="also the generator's truth tables")
+    parquet.add_argument("--quiet", action="store_true", help="no progress output")
+
+    from revops_tools.postgres_cli import POSTGRES_COMMANDS, add_postgres_commands
+
+    add_postgres_commands(sub)
+
+    args = parser.parse_args(argv)
+    if args.command in POSTGRES_COMMANDS:
+        from revops_tools.postgres_cli import run_postgres_command
+
+        return run_postgres_command(args)
+    if args.command == "dashboard":
+        from revops_tools.dashboard import run_cli as dashboard_cli
+
+        return dashboard_cli(args.path, args.out, args.project_dir, args.attribution_model)
+    if args.command == "generate":
+        from revops_tools.generator import END, generate
+
+        end = END
+        if args.end:
+            from datetime import UTC, datetime
+
+            end = datetime.strptime(args.end, "%Y-%m-%d").replace(hour=23, minute=59, second=59, tzinfo=UTC).timestamp()
+        generate(path=args.path, scale=args.scale, seed=args.seed, progress=not args.quiet, end=end)
+        return 0
+    if args.command == "append":
+        from revops_tools.generator.append import AppendError, append
+
+        try:
+            append(args.path, days=args.days, progress=not args.quiet)
+        except AppendError as exc:
+            print(f"revops append: {exc}", file=sys.stderr)
+            return 2
         return 0
     if args.command == "check-structure":
         return _check_structure(args.manifest)
@@ -43,6 +92,15 @@ def main(argv: list[str] | None = None) -> int:
         from revops_tools.landing import run_cli
 
         return run_cli(args.path, None if args.no_data_docs else args.data_docs_dir)
+    if args.command == "publish":
+        from revops_tools.publish import run_cli as publish_cli
+
+        return publish_cli(args.path, args.serving_path)
+    if args.command == "export-parquet":
+        from revops_tools.spark import export_parquet
+
+        export_parquet(args.path, args.out, include_truth=args.include_truth, progress=not args.quiet)
+        return 0
     if args.command == "bench":
         from revops_tools.bench import run
 

@@ -27,7 +27,7 @@ closed as (
         contract_term_months,
         cast({{ dbt.date_trunc('month', 'close_date') }} as date) as close_month,
         -- a missing one-time fee is 0; a missing term counts as 12 months (kpi-definitions.md, ACV)
-        coalesce(one_time_fees, 0) as one_time_fees,
+        coalesce(one_time_fees, cast(0 as decimal(18, 2))) as one_time_fees,
         coalesce(contract_term_months, 12) as effective_term_months
     from opportunities
     where is_closed

@@ -4,7 +4,7 @@
 -- How a record joined its customer (match_method, match_confidence, matched_record_key) is the
 -- strongest of its links that lead one step closer to the anchor (highest confidence, then the
 -- method's strength rank, then the smallest record key); the anchor's method is 'anchor'.
-{{ config(materialized='table') }}
+{{ config(materialized='table', pre_hook="{{ follow_written_join_order() }}") }}
 
 with records as (
     select * from {{ ref('int_identity_records_unioned') }}

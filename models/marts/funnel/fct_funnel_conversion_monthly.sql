@@ -58,7 +58,7 @@ stage_steps as (
         opportunity_date is not null as has_advanced,
         cast(
             {{ sales_days_between_dates('sql_at', 'opportunity_date') }}
-            as double
+            as {{ type_double() }}
         ) as days_to_next_stage
     from lead_funnel
     where sql_at is not null
@@ -75,7 +75,7 @@ stage_steps as (
         won_date is not null as has_advanced,
         cast(
             {{ sales_days_between_dates('opportunity_date', 'won_date') }}
-            as double
+            as {{ type_double() }}
         ) as days_to_next_stage
     from lead_funnel
     where opportunity_date is not null
@@ -219,7 +219,7 @@ final as (
                     as decimal(9, 6)
                 )
         end as stage_conversion_rate,
-        cast(stage_cohorts.median_days_to_next_stage as double) as median_days_to_next_stage,
+        cast(stage_cohorts.median_days_to_next_stage as {{ type_double() }}) as median_days_to_next_stage,
         cast(coalesce(lead_cohorts.lead_cohort_reached_count, 0) as bigint) as lead_cohort_reached_count,
         cast(coalesce(lead_cohort_sizes.leads_created_count, 0) as bigint) as lead_cohort_size,
         cast(

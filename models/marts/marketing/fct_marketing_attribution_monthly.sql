@@ -116,7 +116,9 @@ final as (
         won_opportunities_attributed,
         bookings_attributed,
         first_year_acv_attributed,
-        cast(round(spend / nullif(leads_attributed, 0), 2) as decimal(18, 2)) as cost_per_lead,
+        cast(
+            {{ round_double(divide_as_double('spend', 'nullif(leads_attributed, 0)'), 2) }} as decimal(18, 2)
+        ) as cost_per_lead,
         cast(bookings_attributed / nullif(spend, 0) as decimal(18, 6)) as roas,
         cast(first_year_acv_attributed / nullif(spend, 0) as decimal(18, 6)) as roas_first_year_acv
     from summed

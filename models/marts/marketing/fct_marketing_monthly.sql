@@ -172,7 +172,7 @@ final as (
         cast(emails_opened / nullif(cast(emails_delivered as decimal(18, 6)), 0) as decimal(18, 6)) as email_open_rate,
         cast(emails_clicked / nullif(cast(emails_delivered as decimal(18, 6)), 0) as decimal(18, 6))
             as email_click_rate,
-        cast(round(ltv, 2) as decimal(18, 2)) as ltv,
+        cast({{ round_double('ltv', 2) }} as decimal(18, 2)) as ltv,
         cast(ltv / nullif(cac_blended_unrounded, 0) as decimal(18, 6)) as ltv_to_cac
     from cac
 )

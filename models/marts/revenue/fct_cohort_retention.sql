@@ -59,8 +59,8 @@ final as (
         cast(retained_customers as bigint) as retained_customers,
         cast(cohort_starting_mrr as decimal(18, 2)) as cohort_starting_mrr,
         cast(cohort_mrr as decimal(18, 2)) as cohort_mrr,
-        cast(retained_customers as double) / nullif(cohort_customers, 0) as logo_retention,
-        cast(cohort_mrr as double) / nullif(cohort_starting_mrr, 0) as revenue_retention
+        cast(retained_customers as {{ type_double() }}) / nullif(cohort_customers, 0) as logo_retention,
+        cast(cohort_mrr as {{ type_double() }}) / nullif(cohort_starting_mrr, 0) as revenue_retention
     from with_start
 )
 

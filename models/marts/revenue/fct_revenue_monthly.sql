@@ -292,21 +292,24 @@ rated as (
         combined.*,
         trailing_churn.churned_customers_t12m,
         trailing_churn.opening_customer_months_t12m,
-        cast(combined.mrr as double) / nullif(combined.customers, 0) as arpa,
-        cast(combined.mrr as double) / nullif(combined.paid_seats, 0) as arpu,
-        cast(combined.churned_customers as double) / nullif(combined.opening_customers, 0) as logo_churn_rate,
-        -1 * cast(combined.churn_and_contraction_of_opening_mrr as double) / nullif(combined.opening_mrr, 0)
-            as gross_mrr_churn_rate,
-        cast(combined.expanded_customers as double) / nullif(combined.opening_customers, 0) as upsell_rate,
-        cast(combined.cohort_expanded_customers_t12m as double) / nullif(combined.cohort_customers_t12m, 0)
+        cast(combined.mrr as {{ type_double() }}) / nullif(combined.customers, 0) as arpa,
+        cast(combined.mrr as {{ type_double() }}) / nullif(combined.paid_seats, 0) as arpu,
+        cast(combined.churned_customers as {{ type_double() }}) / nullif(combined.opening_customers, 0)
+            as logo_churn_rate,
+        -1 * cast(combined.churn_and_contraction_of_opening_mrr as {{ type_double() }})
+        / nullif(combined.opening_mrr, 0) as gross_mrr_churn_rate,
+        cast(combined.expanded_customers as {{ type_double() }}) / nullif(combined.opening_customers, 0) as upsell_rate,
+        cast(combined.cohort_expanded_customers_t12m as {{ type_double() }}) / nullif(combined.cohort_customers_t12m, 0)
             as upsell_rate_t12m,
-        cast(combined.cohort_ending_mrr_t12m as double) / nullif(combined.cohort_starting_mrr_t12m, 0) as nrr_t12m,
-        cast(combined.cohort_retained_mrr_t12m as double) / nullif(combined.cohort_starting_mrr_t12m, 0)
+        cast(combined.cohort_ending_mrr_t12m as {{ type_double() }}) / nullif(combined.cohort_starting_mrr_t12m, 0)
+            as nrr_t12m,
+        cast(combined.cohort_retained_mrr_t12m as {{ type_double() }}) / nullif(combined.cohort_starting_mrr_t12m, 0)
             as grr_t12m,
-        cast(trailing_churn.churned_customers_t12m as double)
+        cast(trailing_churn.churned_customers_t12m as {{ type_double() }})
         / nullif(trailing_churn.opening_customer_months_t12m, 0) as average_logo_churn_rate_t12m,
-        cast(combined.renewals_continued as double) / nullif(combined.renewals_due, 0) as renewal_rate,
-        cast(combined.renewal_mrr_continued as double) / nullif(combined.renewal_mrr_due, 0) as renewal_rate_mrr
+        cast(combined.renewals_continued as {{ type_double() }}) / nullif(combined.renewals_due, 0) as renewal_rate,
+        cast(combined.renewal_mrr_continued as {{ type_double() }}) / nullif(combined.renewal_mrr_due, 0)
+            as renewal_rate_mrr
     from combined
     inner join trailing_churn
         on

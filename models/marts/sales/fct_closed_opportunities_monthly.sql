@@ -41,10 +41,10 @@ aggregated as (
         sum(case when is_lost then 1 else 0 end) as lost_count,
         sum(case when is_won then amount_reporting else 0 end) as won_amount,
         sum(case when is_lost then amount_reporting else 0 end) as lost_amount,
-        avg(case when is_won then cast(sales_cycle_days as double) end) as mean_sales_cycle_days,
+        avg(case when is_won then cast(sales_cycle_days as {{ type_double() }}) end) as mean_sales_cycle_days,
         {{ sales_median('case when is_won then sales_cycle_days end') }} as median_sales_cycle_days,
         sum(case when is_won and lead_to_close_days is not null then 1 else 0 end) as won_from_lead_count,
-        avg(case when is_won then cast(lead_to_close_days as double) end) as mean_lead_to_close_days,
+        avg(case when is_won then cast(lead_to_close_days as {{ type_double() }}) end) as mean_lead_to_close_days,
         {{ sales_median('case when is_won then lead_to_close_days end') }} as median_lead_to_close_days
     from rolled_up
     group by
@@ -71,11 +71,11 @@ final as (
             as win_rate_count,
         cast(cast(won_amount as decimal(28, 6)) / nullif(won_amount + lost_amount, 0) as decimal(9, 6))
             as win_rate_amount,
-        cast(mean_sales_cycle_days as double) as mean_sales_cycle_days,
-        cast(median_sales_cycle_days as double) as median_sales_cycle_days,
+        cast(mean_sales_cycle_days as {{ type_double() }}) as mean_sales_cycle_days,
+        cast(median_sales_cycle_days as {{ type_double() }}) as median_sales_cycle_days,
         cast(won_from_lead_count as bigint) as won_from_lead_count,
-        cast(mean_lead_to_close_days as double) as mean_lead_to_close_days,
-        cast(median_lead_to_close_days as double) as median_lead_to_close_days
+        cast(mean_lead_to_close_days as {{ type_double() }}) as mean_lead_to_close_days,
+        cast(median_lead_to_close_days as {{ type_double() }}) as median_lead_to_close_days
     from aggregated
 )
 

@@ -51,9 +51,9 @@ final as (
             as decimal(9, 6)
         ) as order_to_cash_automation_rate,
         cast(invoiced_count as bigint) as invoiced_count,
-        cast(median_close_to_first_invoice_days as double) as median_close_to_first_invoice_days,
+        cast(median_close_to_first_invoice_days as {{ type_double() }}) as median_close_to_first_invoice_days,
         cast(paid_count as bigint) as paid_count,
-        cast(median_close_to_first_payment_days as double) as median_close_to_first_payment_days
+        cast(median_close_to_first_payment_days as {{ type_double() }}) as median_close_to_first_payment_days
     from aggregated
 )
 

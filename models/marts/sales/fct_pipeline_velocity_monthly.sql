@@ -122,7 +122,7 @@ final as (
         cast(won_cycle_days as bigint) as window_won_cycle_days,
         cast(average_deal_size as decimal(18, 2)) as average_deal_size,
         cast(win_rate_count as decimal(9, 6)) as win_rate_count,
-        cast(average_sales_cycle_days as double) as average_sales_cycle_days,
+        cast(average_sales_cycle_days as {{ type_double() }}) as average_sales_cycle_days,
         cast(
             open_opportunity_count * average_deal_size * win_rate_count / nullif(average_sales_cycle_days, 0)
             as decimal(18, 2)

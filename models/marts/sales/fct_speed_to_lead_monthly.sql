@@ -82,8 +82,8 @@ final as (
         cast(coalesce(aggregated.lead_count, 0) as bigint) as lead_count,
         cast(coalesce(aggregated.touched_lead_count, 0) as bigint) as touched_lead_count,
         cast(coalesce(aggregated.answered_within_1h_count, 0) as bigint) as answered_within_1h_count,
-        cast(aggregated.mean_speed_to_lead_hours as double) as mean_speed_to_lead_hours,
-        cast(aggregated.median_speed_to_lead_hours as double) as median_speed_to_lead_hours,
+        cast(aggregated.mean_speed_to_lead_hours as {{ type_double() }}) as mean_speed_to_lead_hours,
+        cast(aggregated.median_speed_to_lead_hours as {{ type_double() }}) as median_speed_to_lead_hours,
         cast(
             cast(aggregated.answered_within_1h_count as decimal(18, 6)) / nullif(aggregated.lead_count, 0)
             as decimal(9, 6)
