@@ -125,8 +125,9 @@ lint: install
 	# The dbt templater opens a connection; an in-memory database keeps lint off the warehouse file.
 	WAREHOUSE_PATH=:memory: $(BIN)/sqlfluff lint models tests analyses --processes 2
 
+# system-deps installed Chromium, PostgreSQL and Java: a test that finds one missing fails, never skips.
 test: lint
-	$(BIN)/pytest
+	REQUIRE_BROWSER=1 REQUIRE_POSTGRES=1 REQUIRE_SPARK=1 $(BIN)/pytest
 
 # make bench SCALES="1 10": generation, DuckDB's copy lower bound, dbt build and dbt build --empty per scale.
 SCALES ?= 1
