@@ -69,7 +69,7 @@ def lower_bound(path: str) -> tuple[float, int, int]:
     """Seconds DuckDB takes to copy every raw table once; also raw rows and raw bytes."""
     con = duckdb.connect(path)
     tables = con.execute(
-        "select table_schema, table_name, estimated_size from duckdb_tables() "
+        "select schema_name, table_name, estimated_size from duckdb_tables() "
         "where schema_name like 'raw\\_%' escape '\\' order by 1, 2"
     ).fetchall()
     rows = sum(con.execute(f'select count(*) from {s}."{t}"').fetchone()[0] for s, t, _ in tables)
