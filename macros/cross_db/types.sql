@@ -42,18 +42,36 @@
     (round(({{ expression }}) * {{ 10 ** digits }}D, 0) / {{ 10 ** digits }}D)
 {%- endmacro %}
 
-{#- numerator / denominator of two decimals as a double precision quotient, as DuckDB computes it
-    (its `/` on decimals divides doubles). Spark divides decimals exactly, so a quotient then rounded
-    to the cent (round_double) could land on the other side of a half cent: there both operands
-    become doubles first. Postgres keeps its exact numeric division. -#}
-{% macro divide_as_double(numerator, denominator) -%}
-    {{ return(adapter.dispatch('divide_as_double')(numerator, denominator)) }}
+{#- numerator / denominator rounded to `digits` decimals, half away from zero, computed exactly on
+    every engine, so a money quotient on a half-cent tie (0.285 -> 0.29) lands on the same cent on
+    DuckDB, Postgres and Spark; null when the denominator is 0 or null. Operands are exact numbers
+    (decimals or integers) with at most 10 decimals. Postgres and Spark divide decimals exactly (to
+    at least 10 decimals here, far below the gap between a cent quotient and its nearest tie); DuckDB
+    divides decimals as doubles (round(0.285 / 1.0, 2) is 0.28 there), so its version divides the
+    operands as integers of 10^-10 units. -#}
+{% macro money_quotient(numerator, denominator, digits=2) -%}
+    {{ return(adapter.dispatch('money_quotient')(numerator, denominator, digits)) }}
 {%- endmacro %}
 
-{% macro default__divide_as_double(numerator, denominator) -%}
-    ({{ numerator }}) / ({{ denominator }})
+{% macro default__money_quotient(numerator, denominator, digits) -%}
+    cast(
+        round(cast({{ numerator }} as decimal(28, 10)) / nullif(cast({{ denominator }} as decimal(28, 10)), 0), {{ digits }})
+        as decimal(18, {{ digits }})
+    )
 {%- endmacro %}
 
-{% macro spark__divide_as_double(numerator, denominator) -%}
-    cast({{ numerator }} as double) / cast({{ denominator }} as double)
+{#- (2|n| * 10^digits + |d|) div (2|d|) is |n/d| * 10^digits rounded half up, in integers of 10^-10
+    units (hugeint: 1e12 * 1e10 * 2e2 stays below its 1.7e38); the sign is put back and the integer
+    scaled by a decimal literal, never divided, so the result never passes through a double. -#}
+{% macro duckdb__money_quotient(numerator, denominator, digits) -%}
+    {%- set n = "cast(cast(" ~ numerator ~ " as decimal(38, 10)) * 10000000000 as hugeint)" -%}
+    {%- set d = "cast(cast(" ~ denominator ~ " as decimal(38, 10)) * 10000000000 as hugeint)" -%}
+    cast(
+        cast(
+            sign({{ n }}) * sign({{ d }})
+            * ((2 * abs({{ n }}) * {{ 10 ** digits }} + abs({{ d }})) // nullif(2 * abs({{ d }}), 0))
+            as decimal(38, 0)
+        ) * {{ '1' if digits == 0 else '0.' ~ '0' * (digits - 1) ~ '1' }}
+        as decimal(18, {{ digits }})
+    )
 {%- endmacro %}

@@ -193,15 +193,8 @@ def compare_marts(
     right_schema: str | None = None,
     tables: list[str] | None = None,
     max_key_examples: int = 5,
-    rounded_ratio_columns: dict[str, set[str]] | None = None,
 ) -> CompareReport:
-    """Every difference between the marts of two engines (see the module docstring).
-
-    rounded_ratio_columns names, per table, columns that round a quotient to the cent, where engines
-    may legitimately differ by one cent on a row: DuckDB divides decimals as doubles and Postgres
-    exactly, so a quotient on a half-cent tie can round either way. Their sums may differ by at most
-    one cent per non-null row; every other column must agree to the cent in total."""
-    rounded_ratio_columns = rounded_ratio_columns or {}
+    """Every difference between the marts of two engines (see the module docstring)."""
     left_schema = left_schema or schema
     right_schema = right_schema or schema
     report = CompareReport()
@@ -245,9 +238,6 @@ def compare_marts(
             kind = dict(kinds).get(column, "integer")
             if what in ("", "count") or kind == "boolean":
                 equal = left_value == right_value
-            elif column in rounded_ratio_columns.get(table, set()) and None not in (left_value, right_value):
-                allowed = Decimal("0.01") * int(left_profile[f"{column}:count"]) + CENT
-                equal = abs(Decimal(str(left_value)) - Decimal(str(right_value))) <= allowed
             else:
                 equal = _numbers_equal(kind, left_value, right_value)
             if not equal:

@@ -10,7 +10,9 @@ Rules (each violation is one human-readable line):
   are named `base_<source>__<entity>` and are views. Intermediate models live in
   `models/intermediate/<domain>/` and are named `int_...`. Marts live in `models/marts/<domain>/`,
   are named `fct_...` or `dim_...`, are materialized `table` or `incremental` and have
-  `contract.enforced: true`. No model lives anywhere else.
+  `contract.enforced: true`. No model lives anywhere else. On engines where dbt_project.yml makes
+  the staging layer tables (ENGINES_WITH_STAGING_TABLES, read from the manifest's adapter_type),
+  staging and base models may be tables too.
 - Documentation. Every model and every column of its YAML has a non-empty description, the YAML
   declares at least one column, and the YAML entry is in the folder's `_<folder>__models.yml`.
 - Primary key. Every model has a column tested both `unique` and `not_null`, or a
@@ -21,6 +23,9 @@ Rules (each violation is one human-readable line):
   `relationships` test, unless the column's meta gives `fk_exempt: "<reason>"`.
 - Sources. Every source table has `loaded_at_field` and a freshness rule (`warn_after` or
   `error_after` with a count and a period), unless its meta gives `freshness_exempt: "<reason>"`.
+
+- Unit test names. At most 63 characters: dbt names a relation after each unit test, and Postgres
+  refuses longer identifiers (the test would pass on DuckDB and error on Postgres).
 
 Only the root project's nodes are checked (installed packages are someone else's).
 """
@@ -35,6 +40,9 @@ from typing import Any
 
 LAYERS = ("staging", "intermediate", "marts")
 MART_MATERIALIZATIONS = ("table", "incremental")
+MAX_IDENTIFIER_LENGTH = 63  # Postgres's NAMEDATALEN - 1
+# dbt_project.yml: staging is a layer of tables on Postgres (its planner re-plans stacks of views).
+ENGINES_WITH_STAGING_TABLES = {"postgres"}
 ENTITY = r"[a-z][a-z0-9_]*"
 _REF = re.compile(r"ref\(\s*['\"]([^'\"]+)['\"]\s*\)")
 
@@ -60,12 +68,14 @@ def check_manifest(manifest: dict[str, Any], project_name: str | None = None) ->
     sources = [s for s in manifest.get("sources", {}).values() if ours(s)]
     source_names = {s.get("source_name") for s in manifest.get("sources", {}).values()}
     tests = _tests_by_model(nodes.values())
+    adapter_type = manifest.get("metadata", {}).get("adapter_type")
+    staging_materializations = ("view", "table") if adapter_type in ENGINES_WITH_STAGING_TABLES else ("view",)
 
     violations: list[str] = []
     for model in sorted(models, key=lambda n: n.get("original_file_path", "")):
         layer = _layer(model)
         model_tests = tests.get(model["unique_id"], [])
-        violations += _check_location(model, layer, source_names)
+        violations += _check_location(model, layer, source_names, staging_materializations)
         violations += _check_documentation(model)
         primary_key, key_violations = _check_primary_key(model, layer, model_tests)
         violations += key_violations
@@ -73,10 +83,20 @@ def check_manifest(manifest: dict[str, Any], project_name: str | None = None) ->
             violations += _check_foreign_keys(model, model_tests, primary_key)
     for source in sorted(sources, key=lambda s: s.get("unique_id", "")):
         violations += _check_freshness(source)
+    for unit_test in sorted(manifest.get("unit_tests", {}).values(), key=lambda u: u.get("unique_id", "")):
+        if ours(unit_test) and len(unit_test.get("name", "")) > MAX_IDENTIFIER_LENGTH:
+            violations.append(
+                f"unit test {unit_test['name']} ({unit_test.get('original_file_path')}): names longer than "
+                f"{MAX_IDENTIFIER_LENGTH} characters are refused as relation names by Postgres"
+            )
     return violations
 
 
 # ------------------------------------------------------------------------------------- helpers
+def _plural(materializations: tuple[str, ...]) -> str:
+    return " or ".join(f"{m}s" for m in materializations)
+
+
 def _label(node: dict[str, Any]) -> str:
     return f"{node.get('name')} ({node.get('original_file_path')})"
 
@@ -136,7 +156,12 @@ def _test_column(test: dict[str, Any]) -> str:
 
 
 # --------------------------------------------------------------------------------------- rules
-def _check_location(model: dict[str, Any], layer: str | None, source_names: set[str | None]) -> list[str]:
+def _check_location(
+    model: dict[str, Any],
+    layer: str | None,
+    source_names: set[str | None],
+    staging_materializations: tuple[str, ...] = ("view",),
+) -> list[str]:
     name, parts = model.get("name", ""), _parts(model)
     materialized = model.get("config", {}).get("materialized")
     label = _label(model)
@@ -152,9 +177,9 @@ def _check_location(model: dict[str, Any], layer: str | None, source_names: set[
                                 f"stg_{source}__<entity>")
             if source_names and source not in source_names:
                 problems.append(f"{label}: staging folder '{source}' is not the name of a declared source")
-            allowed = ("view", "table") if name == f"stg_{source}__rejects" else ("view",)
+            allowed = ("view", "table") if name == f"stg_{source}__rejects" else staging_materializations
             if materialized not in allowed:
-                problems.append(f"{label}: staging models are views (materialized: {materialized})")
+                problems.append(f"{label}: staging models are {_plural(allowed)} (materialized: {materialized})")
             return problems
         if len(parts) == 5 and parts[3] == "base":
             source = parts[2]
@@ -162,8 +187,9 @@ def _check_location(model: dict[str, Any], layer: str | None, source_names: set[
             if not re.fullmatch(rf"base_{re.escape(source)}__{ENTITY}", name):
                 problems.append(f"{label}: a base model in models/staging/{source}/base/ is named "
                                 f"base_{source}__<entity>")
-            if materialized != "view":
-                problems.append(f"{label}: base models are views (materialized: {materialized})")
+            if materialized not in staging_materializations:
+                problems.append(f"{label}: base models are {_plural(staging_materializations)} "
+                                f"(materialized: {materialized})")
             return problems
         return [f"{label}: staging models live in models/staging/<source>/ (base models in .../<source>/base/)"]
 

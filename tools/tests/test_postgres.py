@@ -9,7 +9,7 @@ test). The same raw data is built on DuckDB (`dbt seed` + `dbt run`) for the com
   the rest (every mart, staging, intermediate, reference, raw and the restricted salt table);
 - no column bi_reader can read holds an email, a person's name or a phone number of the raw data;
 - every mart has the same rows, keys and column totals on both engines (revops_tools.compare), to
-  the cent except for a cent per row on the quotients of ROUNDED_RATIO_COLUMNS.
+  the cent (money quotients round exactly on both engines: macro money_quotient).
 """
 from __future__ import annotations
 
@@ -53,19 +53,6 @@ FOLDERS_BY_ROLE = {
     "marketing": {"marketing", "scorecard"},
 }
 # A column of one of these names identifies a person or a single record: no bi_reader mart has one.
-# Columns that round a quotient of decimals to the cent. DuckDB divides decimals as doubles, Postgres
-# exactly, so a quotient on a half-cent tie may round to different cents (seen: 1 to 7 rows per
-# column at scale 0.05); compare_marts allows one cent per row on these and nowhere else. The
-# scorecard carries the same KPIs (CAC, cost per lead, average deal size) with their history.
-ROUNDED_RATIO_COLUMNS = {
-    "fct_marketing_attribution_monthly": {"cost_per_lead"},
-    "fct_marketing_channels_monthly": {"cac_paid"},
-    "fct_marketing_monthly": {"cac_blended", "average_new_customer_mrr", "cac_payback_months"},
-    "fct_pipeline_velocity_monthly": {"average_deal_size"},
-    "fct_kpi_scorecard": {
-        "value", "prior_month_value", "year_ago_value", "change_vs_prior_month", "change_vs_year_ago",
-    },
-}
 PERSON_LEVEL_COLUMNS = {
     "owner_user_id", "user_id", "lead_id", "contact_id", "customer_id", "account_id", "opportunity_id",
     "owner_name", "email", "phone", "stripe_customer_id", "invoice_id", "subscription_id",
@@ -351,12 +338,18 @@ def test_marts_equal_duckdb(pg_built, duckdb_built, manifest, marts):
     duck = duckdb.connect(str(duckdb_built), read_only=True)
     pg = connect(pg_built["settings"])
     try:
-        report = compare_marts(
-            DuckDBEngine(duck), PostgresEngine(pg), keys, schema="marts", rounded_ratio_columns=ROUNDED_RATIO_COLUMNS
-        )
+        report = compare_marts(DuckDBEngine(duck), PostgresEngine(pg), keys, schema="marts")
     finally:
         duck.close()
         pg.close()
     assert sorted(report.tables) == sorted(marts), "the compared tables are not the project's marts"
     assert sum(report.rows.values()) > 0
     assert not report.differences, "\n".join(report.differences)
+
+
+def test_postgres_manifest_keeps_the_project_structure(manifest):
+    """The structure rules hold on the Postgres build too (staging is a layer of tables there)."""
+    from revops_tools.structure import check_manifest
+
+    assert manifest["metadata"]["adapter_type"] == "postgres"
+    assert check_manifest(manifest) == []

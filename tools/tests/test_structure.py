@@ -169,6 +169,11 @@ BREAKS: dict[str, tuple[Callable[[Manifest], None], str]] = {
     "base model materialized as a table": (
         lambda m: _node(m, "base_stripe__customer")["config"].update(materialized="table"),
         "base models are views"),
+    "unit test name longer than Postgres allows": (
+        lambda m: m.setdefault("unit_tests", {}).update({"unit_test.revops.fct_mrr." + "t" * 64: {
+            "unique_id": "unit_test.revops.fct_mrr." + "t" * 64, "name": "t" * 64, "package_name": PROJECT,
+            "original_file_path": "models/marts/revenue/_revenue__models.yml"}}),
+        "names longer than 63 characters"),
     "intermediate model without int_ prefix": (
         lambda m: _add(m, _model("models/intermediate/billing/customer_months.sql", columns={"a": "A."})),
         "intermediate models are named int_"),
@@ -284,8 +289,15 @@ def _single_column_key_is_no_foreign_key(m: Manifest) -> None:
     _add(m, _test("dim_plans", "not_null", "plan_id"))
 
 
+def _postgres_staging_tables(m: Manifest) -> None:
+    m["metadata"]["adapter_type"] = "postgres"
+    for name in ("stg_stripe__customers", "base_stripe__customer"):
+        _node(m, name)["config"].update(materialized="table")
+
+
 @pytest.mark.parametrize("change", [
     _pk_exempt,
+    _postgres_staging_tables,
     _fk_exempt_under_config,
     _freshness_exempt,
     _tests_without_attached_node,
@@ -295,6 +307,18 @@ def test_documented_exceptions_pass(change: Callable[[Manifest], None]) -> None:
     manifest = clean_manifest()
     change(manifest)
     assert check_manifest(manifest) == []
+
+
+@pytest.mark.parametrize("adapter_type", ["duckdb", "spark", "postgres"])
+def test_staging_tables_are_allowed_only_where_the_project_makes_them(adapter_type: str) -> None:
+    manifest = clean_manifest()
+    manifest["metadata"]["adapter_type"] = adapter_type
+    _node(manifest, "stg_stripe__customers")["config"].update(materialized="table")
+    _node(manifest, "base_stripe__customer")["config"].update(materialized="incremental")
+    violations = check_manifest(manifest)
+    staging_table = any("stg_stripe__customers" in v and "staging models are" in v for v in violations)
+    assert staging_table == (adapter_type != "postgres"), violations
+    assert any("base_stripe__customer" in v and "base models are" in v for v in violations), violations
 
 
 def test_cli_exits_1_and_lists_violations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

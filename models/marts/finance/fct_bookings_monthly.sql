@@ -108,14 +108,10 @@ final as (
         cast(coalesce(in_month.in_period_bookings_reporting, 0) as decimal(18, 2))
             as in_period_bookings_reporting,
         cast(coalesce(trailing_window.annual_bookings_reporting, 0) as decimal(18, 2)) as annual_bookings_reporting,
-        cast(round({{ decimal_ratio('in_month.bookings_reporting', 'in_month.won_deals') }}, 2) as decimal(18, 2))
-            as average_deal_size_reporting,
+        {{ money_quotient('in_month.bookings_reporting', 'in_month.won_deals') }} as average_deal_size_reporting,
         cast(coalesce(in_month.won_deals_with_acv, 0) as bigint) as won_deals_with_acv,
         cast(coalesce(in_month.acv_total_reporting, 0) as decimal(18, 2)) as acv_total_reporting,
-        cast(
-            round({{ decimal_ratio('in_month.acv_total_reporting', 'in_month.won_deals_with_acv') }}, 2)
-            as decimal(18, 2)
-        ) as average_acv_reporting
+        {{ money_quotient('in_month.acv_total_reporting', 'in_month.won_deals_with_acv') }} as average_acv_reporting
     from grid
     left join in_month
         on

@@ -116,9 +116,7 @@ final as (
         won_opportunities_attributed,
         bookings_attributed,
         first_year_acv_attributed,
-        cast(
-            {{ round_double(divide_as_double('spend', 'nullif(leads_attributed, 0)'), 2) }} as decimal(18, 2)
-        ) as cost_per_lead,
+        {{ money_quotient('spend', 'leads_attributed') }} as cost_per_lead,
         cast(bookings_attributed / nullif(spend, 0) as decimal(18, 6)) as roas,
         cast(first_year_acv_attributed / nullif(spend, 0) as decimal(18, 6)) as roas_first_year_acv
     from summed

@@ -67,7 +67,7 @@ final as (
         new_customer_mrr,
         case
             when channel in ({{ quoted_list(paid_channels) }})
-                then cast(round(spend / nullif(new_customers, 0), 2) as decimal(18, 2))
+                then {{ money_quotient('spend', 'new_customers') }}
         end as cac_paid
     from summed
 )

@@ -148,21 +148,19 @@ final as (
         sales_marketing_costs,
         new_customers,
         new_customer_mrr,
-        cast(round(average_new_customer_mrr_unrounded, 2) as decimal(18, 2)) as average_new_customer_mrr,
-        cast(round(cac_blended_unrounded, 2) as decimal(18, 2)) as cac_blended,
-        cast(
-            round(
-                cac_blended_unrounded
-                / nullif(average_new_customer_mrr_unrounded * {{ var('gross_margin') }}, 0),
-                2
-            ) as decimal(18, 2)
-        ) as cac_payback_months,
+        {{ money_quotient('new_customer_mrr', 'new_customers') }} as average_new_customer_mrr,
+        {{ money_quotient('sales_marketing_costs', 'new_customers') }} as cac_blended,
+        -- CAC / (average new MRR x margin): the customer counts cancel, leaving an exact quotient.
+        case
+            when new_customers > 0
+                then {{ money_quotient('sales_marketing_costs', 'new_customer_mrr * ' ~ var('gross_margin')) }}
+        end as cac_payback_months,
         sessions,
         leads,
         mqls,
         cast(leads / nullif(cast(sessions as decimal(18, 6)), 0) as decimal(18, 6)) as conversion_rate,
         cast(mqls / nullif(cast(leads as decimal(18, 6)), 0) as decimal(18, 6)) as mql_rate,
-        cast(round(ad_spend / nullif(leads, 0), 2) as decimal(18, 2)) as cost_per_lead,
+        {{ money_quotient('ad_spend', 'leads') }} as cost_per_lead,
         impressions,
         clicks,
         cast(clicks / nullif(cast(impressions as decimal(18, 6)), 0) as decimal(18, 6)) as click_through_rate,

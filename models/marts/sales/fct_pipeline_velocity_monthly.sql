@@ -120,7 +120,7 @@ final as (
         cast(won_count as bigint) as window_won_count,
         cast(won_amount as decimal(18, 2)) as window_won_amount,
         cast(won_cycle_days as bigint) as window_won_cycle_days,
-        cast(average_deal_size as decimal(18, 2)) as average_deal_size,
+        {{ money_quotient('won_amount', 'won_count') }} as average_deal_size,
         cast(win_rate_count as decimal(9, 6)) as win_rate_count,
         cast(average_sales_cycle_days as {{ type_double() }}) as average_sales_cycle_days,
         cast(
