@@ -5,7 +5,10 @@ For each scale, on a freshly generated warehouse, in one run on one machine:
 - the lower bound: DuckDB copying every raw table once (CREATE TABLE AS SELECT), in this process;
 - `dbt build` wall time and peak memory (the dbt process's own maximum resident set);
 - `dbt build --empty` on the same project: dbt's own overhead with no data;
-- the ten slowest nodes from run_results.json, and the warehouse file size.
+- the ten slowest nodes from run_results.json, where the build's time goes by kind of node, and the
+  warehouse file size;
+- the incremental cycle: `revops append --days 1` (the next day of the same world, as connectors would
+  land it), then `dbt build` again on the built warehouse, as a share of the full build.
 It writes a JSON file and a Markdown table and prints the ratios: data time (build minus empty
 build) over the lower bound, and overhead per node. Timings are never asserted in tests: they are
 ratios measured here, side by side.
@@ -41,6 +44,11 @@ class ScaleResult:
     warehouse_bytes: int = 0
     build_success: bool = False
     slowest_nodes: list[dict] = field(default_factory=list)
+    time_by_kind: dict[str, dict] = field(default_factory=dict)
+    append_seconds: float = 0.0
+    appended_rows: int = 0
+    incremental_build_seconds: float = 0.0
+    incremental_build_success: bool = False
 
     @property
     def data_seconds(self) -> float:
@@ -53,6 +61,42 @@ class ScaleResult:
     @property
     def overhead_ms_per_node(self) -> float | None:
         return 1000 * self.empty_build_seconds / self.nodes if self.nodes else None
+
+    @property
+    def incremental_share(self) -> float | None:
+        """The incremental build after one appended day, as a share of the full build."""
+        if not (self.build_seconds and self.incremental_build_seconds):
+            return None
+        return self.incremental_build_seconds / self.build_seconds
+
+
+# The targets of issue 9 (README "Performance"), checked in the Markdown.
+TARGET_DATA_OVER_LOWER_BOUND = 10.0
+TARGET_OVERHEAD_MS_PER_NODE = 30.0
+TARGET_INCREMENTAL_SHARE = 0.05
+
+
+def time_by_kind(run_results: dict, manifest: dict) -> dict[str, dict]:
+    """Summed execution time and node count per kind of node: models by materialization and layer,
+    data tests by what their model is (a test on a view recomputes the view), unit tests, seeds."""
+    nodes = {**manifest.get("nodes", {}), **manifest.get("unit_tests", {})}
+    kinds: dict[str, dict] = {}
+    for result in run_results["results"]:
+        node = nodes.get(result["unique_id"], {})
+        resource = result["unique_id"].split(".")[0]
+        if resource == "model":
+            layer = (node.get("fqn") or ["", "?"])[1]
+            kind = f"model: {node.get('config', {}).get('materialized')} in {layer}"
+        elif resource == "test":
+            parents = [nodes.get(p, {}) for p in node.get("depends_on", {}).get("nodes", []) if p.startswith("model.")]
+            materialized = parents[0].get("config", {}).get("materialized") if parents else None
+            kind = f"data test on a {materialized}" if materialized else "data test (sources only)"
+        else:
+            kind = resource.replace("_", " ")
+        entry = kinds.setdefault(kind, {"nodes": 0, "seconds": 0.0})
+        entry["nodes"] += 1
+        entry["seconds"] = round(entry["seconds"] + (result.get("execution_time") or 0), 2)
+    return dict(sorted(kinds.items(), key=lambda kv: -kv[1]["seconds"]))
 
 
 def _run_measured(cmd: list[str], env: dict[str, str], log: Path) -> tuple[float, float, int]:
@@ -115,6 +159,21 @@ def bench_scale(scale: float, seed: int, workdir: Path, memory_limit: str, progr
     result.nodes = len(run_results["results"])
     result.slowest_nodes = [{"node": r["unique_id"], "seconds": round(r.get("execution_time") or 0, 2)}
                             for r in timings[:10]]
+    result.time_by_kind = time_by_kind(run_results, json.loads((target / "manifest.json").read_text()))
+    (target / "run_results_full_build.json").write_text(json.dumps(run_results))
+
+    progress(f"scale {scale:g}: append one day, then an incremental dbt build")
+    from revops_tools.generator.append import append
+
+    started = time.perf_counter()
+    appended = append(str(path), days=1, progress=False)
+    result.append_seconds = time.perf_counter() - started
+    result.appended_rows = sum(int(table["inserted"]) for table in appended.values())
+    result.incremental_build_seconds, _, code = _run_measured(
+        [dbt, "build", *common], env, workdir / f"incremental_scale_{scale:g}.log")
+    result.incremental_build_success = code == 0
+
+    # last: --empty replaces every table with an empty one
     progress(f"scale {scale:g}: dbt build --empty (dbt's own overhead)")
     result.empty_build_seconds, _, _ = _run_measured(
         [dbt, "build", "--empty", *common], env, workdir / f"empty_scale_{scale:g}.log")
@@ -136,7 +195,26 @@ def to_markdown(results: list[ScaleResult], machine: str) -> str:
             f"{r.lower_bound_seconds:.2f} | {r.build_seconds:.1f} | {r.build_peak_rss_mb:.0f} | "
             f"{r.empty_build_seconds:.1f} | {r.nodes} | {f(r.data_over_lower_bound)}x | "
             f"{f(r.overhead_ms_per_node, '{:.0f}')} | {r.warehouse_bytes / 2**20:.0f} | {r.build_success} |")
+    lines += ["", "| scale | append 1 day s | rows appended | incremental dbt build s | incremental / full "
+              "| incremental build ok |", "|" + "---|" * 6]
     for r in results:
+        lines.append(f"| {r.scale:g} | {r.append_seconds:.1f} | {r.appended_rows:,} | "
+                     f"{r.incremental_build_seconds:.1f} | {f(r.incremental_share and 100 * r.incremental_share)}% | "
+                     f"{r.incremental_build_success} |")
+    lines += ["", "Targets:", ""]
+    for r in results:
+        for label, value, target, unit in (
+            ("data time / lower bound", r.data_over_lower_bound, TARGET_DATA_OVER_LOWER_BOUND, "x"),
+            ("overhead per node", r.overhead_ms_per_node, TARGET_OVERHEAD_MS_PER_NODE, " ms"),
+            ("incremental build / full build", r.incremental_share and 100 * r.incremental_share,
+             100 * TARGET_INCREMENTAL_SHARE, "%"),
+        ):
+            verdict = "n/a" if value is None else ("met" if value <= target else "MISSED")
+            lines.append(f"- scale {r.scale:g}, {label}: {f(value)}{unit} (target <= {target:g}{unit}): {verdict}")
+    for r in results:
+        lines += ["", f"Where the build's time goes at scale {r.scale:g} (summed over 2 threads):", "",
+                  "| kind of node | nodes | seconds |", "|---|---|---|"]
+        lines += [f"| {kind} | {v['nodes']} | {v['seconds']:.1f} |" for kind, v in r.time_by_kind.items()]
         lines += ["", f"Slowest nodes at scale {r.scale:g}:", "", "| node | seconds |", "|---|---|"]
         lines += [f"| {n['node']} | {n['seconds']} |" for n in r.slowest_nodes]
     return "\n".join(lines) + "\n"
@@ -154,14 +232,16 @@ def run(scales: list[float], seed: int, out_dir: str, memory_limit: str) -> list
     (out / "bench.json").write_text(json.dumps(
         {"machine": machine, "results": [dict(asdict(r), data_seconds=r.data_seconds,
                                               data_over_lower_bound=r.data_over_lower_bound,
-                                              overhead_ms_per_node=r.overhead_ms_per_node) for r in results]},
+                                              overhead_ms_per_node=r.overhead_ms_per_node,
+                                              incremental_share=r.incremental_share) for r in results]},
         indent=2))
     markdown = to_markdown(results, machine)
     (out / "bench.md").write_text(markdown)
     print(markdown)
     for r in results:
         print(f"scale {r.scale:g}: data time / lower bound = {r.data_over_lower_bound or 0:.1f}x, "
-              f"overhead = {r.overhead_ms_per_node or 0:.0f} ms per node")
+              f"overhead = {r.overhead_ms_per_node or 0:.0f} ms per node, "
+              f"incremental build = {100 * (r.incremental_share or 0):.1f}% of the full build")
     return results
 
 

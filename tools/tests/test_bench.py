@@ -5,7 +5,7 @@ from pathlib import Path
 
 import duckdb
 
-from revops_tools.bench import ScaleResult, lower_bound, to_markdown
+from revops_tools.bench import ScaleResult, lower_bound, time_by_kind, to_markdown
 from revops_tools.generator import generate
 
 
@@ -34,3 +34,43 @@ def test_ratios_are_data_time_over_lower_bound_and_empty_build_per_node() -> Non
     assert result.data_over_lower_bound == 10.0 and result.overhead_ms_per_node == 20.0
     row = [line for line in to_markdown([result], "test machine").splitlines() if line.startswith("| 10 |")][0]
     assert "| 10.0x | 20 |" in row
+
+
+def test_incremental_share_and_the_targets_verdicts() -> None:
+    result = ScaleResult(scale=10, seed=1, lower_bound_seconds=2.0, build_seconds=400.0, empty_build_seconds=40.0,
+                         nodes=1000, incremental_build_seconds=30.0, build_success=True)
+    # (400 - 40) / 2 = 180x (missed); 40 ms per node (missed); 30 / 400 = 7.5% (missed)
+    assert result.incremental_share == 0.075
+    markdown = to_markdown([result], "test machine")
+    assert "data time / lower bound: 180.0x (target <= 10x): MISSED" in markdown
+    assert "overhead per node: 40.0 ms (target <= 30 ms): MISSED" in markdown
+    assert "incremental build / full build: 7.5% (target <= 5%): MISSED" in markdown
+    met = ScaleResult(scale=10, seed=1, lower_bound_seconds=10.0, build_seconds=120.0, empty_build_seconds=20.0,
+                      nodes=1000, incremental_build_seconds=6.0, build_success=True)
+    markdown = to_markdown([met], "test machine")
+    assert markdown.count(": met") == 3 and "MISSED" not in markdown
+
+
+def test_time_by_kind_tells_tests_on_views_from_tests_on_tables() -> None:
+    manifest = {"nodes": {
+        "model.p.v": {"fqn": ["p", "intermediate", "v"], "config": {"materialized": "view"}},
+        "model.p.t": {"fqn": ["p", "marts", "t"], "config": {"materialized": "table"}},
+        "test.p.on_v": {"depends_on": {"nodes": ["model.p.v"]}},
+        "test.p.on_t": {"depends_on": {"nodes": ["model.p.t"]}},
+    }, "unit_tests": {"unit_test.p.t.u": {}}}
+    run_results = {"results": [
+        {"unique_id": "model.p.v", "execution_time": 0.1},
+        {"unique_id": "model.p.t", "execution_time": 2.0},
+        {"unique_id": "test.p.on_v", "execution_time": 3.0},
+        {"unique_id": "test.p.on_t", "execution_time": 0.5},
+        {"unique_id": "unit_test.p.t.u", "execution_time": 0.25},
+    ]}
+    kinds = time_by_kind(run_results, manifest)
+    assert kinds == {
+        "data test on a view": {"nodes": 1, "seconds": 3.0},
+        "model: table in marts": {"nodes": 1, "seconds": 2.0},
+        "data test on a table": {"nodes": 1, "seconds": 0.5},
+        "unit test": {"nodes": 1, "seconds": 0.25},
+        "model: view in intermediate": {"nodes": 1, "seconds": 0.1},
+    }
+    assert list(kinds)[0] == "data test on a view"
