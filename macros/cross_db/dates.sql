@@ -4,3 +4,12 @@
 {% macro postgres__datediff(first_date, second_date, datepart) -%}
     cast({{ dbt.postgres__datediff(first_date, second_date, datepart) }} as bigint)
 {%- endmacro %}
+
+{#- `instant` lies in the validity range [valid_from, valid_to), an open range (valid_to null) running
+    to the end of time. Written as one comparison with a far-future stand-in for the null, never
+    `instant < valid_to or valid_to is null`: an OR in a join condition stops engines using a hash or
+    range join (DuckDB fell back to a nested-loop join: 58 s instead of 0.4 s for one model at scale 10). -#}
+{% macro within_validity_range(instant, valid_from, valid_to) -%}
+    {{ instant }} >= {{ valid_from }}
+    and {{ instant }} < coalesce({{ valid_to }}, cast('9999-12-31 00:00:00' as {{ dbt.type_timestamp() }}))
+{%- endmacro %}

@@ -1,3 +1,6 @@
+-- A table: its data tests and child models each recomputed it as a view (make bench, scale 1).
+{{ config(materialized="table") }}
+
 -- The warehouse's "today": var as_of_date when set, else the latest load time in the raw data,
 -- never the wall clock, so the same data always builds the same marts. One row.
 {%- set sources = staging_tables() %}

@@ -1,3 +1,6 @@
+-- A table: its data tests and child models each recomputed it as a view (make bench, scale 1).
+{{ config(materialized="table") }}
+
 -- One row per closed-won opportunity: whether its booking is an in-period booking of its close
 -- month, quarter and year, i.e. whether the opportunity was NOT open in the pipeline at the
 -- period's first instant. It was open at an instant t when it had been created before t and the
@@ -56,11 +59,9 @@ state_at_start as (
     left join opportunity_history
         on
             period_starts.opportunity_id = opportunity_history.opportunity_id
-            and period_starts.period_start_at >= opportunity_history.valid_from
-            and (
-                period_starts.period_start_at < opportunity_history.valid_to
-                or opportunity_history.valid_to is null
-            )
+            and {{ within_validity_range(
+                'period_starts.period_start_at', 'opportunity_history.valid_from', 'opportunity_history.valid_to'
+            ) }}
 ),
 
 pivoted as (

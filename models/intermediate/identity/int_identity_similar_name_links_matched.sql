@@ -80,6 +80,13 @@ candidate_pairs as (
         on
             query_blocks.block_key = name_blocks.block_key
             and query_blocks.component_key <> name_blocks.component_key
+            -- edits >= the difference in length, so a pair whose lengths differ by more than the
+            -- threshold allows can never match: skipping it is exact, and halves the edit distances
+            -- computed (11 M instead of 19 M pairs at scale 10)
+            and abs(length(query_blocks.company_name_normalised) - length(name_blocks.company_name_normalised))
+            <= (1 - {{ var('identity_name_similarity_threshold') }}) * greatest(
+                length(query_blocks.company_name_normalised), length(name_blocks.company_name_normalised), 1
+            )
 ),
 
 scored_pairs as (

@@ -54,11 +54,9 @@ open_versions as (
     from snapshot_instants
     inner join opportunity_history
         on
-            snapshot_instants.snapshot_at >= opportunity_history.valid_from
-            and (
-                snapshot_instants.snapshot_at < opportunity_history.valid_to
-                or opportunity_history.valid_to is null
-            )
+            {{ within_validity_range(
+                'snapshot_instants.snapshot_at', 'opportunity_history.valid_from', 'opportunity_history.valid_to'
+            ) }}
     where opportunity_history.stage_name not in ('Closed Won', 'Closed Lost')
 ),
 

@@ -196,7 +196,14 @@ class Billing:
     def customer(self, co: Company, deal: Deal, t: float, contact_email: str | None) -> dict:
         w = self.w
         if co.stripe_customer is not None:
-            return co.stripe_customer
+            existing = co.stripe_customer
+            # Deals are simulated company by company but not in time order: a later-simulated deal
+            # can start billing before the customer was created for another one. Stripe creates the
+            # customer first, so it moves back to the earlier start (else its subscriptions would
+            # land before it, and its MRR would be billed to a customer that never arrives).
+            if existing["_at"] > t:
+                existing.update(created=t, _at=t, _fivetran_synced=w.synced(t).synced)
+            return existing
         cid = w.stripe_id("cus")
         r = w.r.random()
         personal = False

@@ -30,6 +30,12 @@ class CRM:
     def account_for(self, co: Company, t: float, owner_role: str) -> dict:
         w = self.w
         if co.account is not None:
+            # Companies' stories are not simulated in time order: an account first made for a later
+            # event moves back to the earliest one that needs it (a lead converted into it, say), so
+            # nothing lands referring to an account that does not exist yet.
+            if co.account["created_date"] > t:
+                co.account.update(created_date=t, last_modified_date=t)
+                co.account_created = t
             return co.account
         name, variant = name_variant(w, co)
         country_text = w.r.choice(COUNTRIES[co.country][4])
