@@ -8,8 +8,9 @@
 --   collections = succeeded charges created in m - succeeded refunds created in m
 --   AR at eom(m) = amount_due of the invoices receivable at eom(m) (int_invoices_outstanding_monthly)
 -- Every document (invoice, credit note, charge, refund) is converted at the rate of its month and
--- rounded to the cent once; the sums here and above are sums of those cents, so every roll-up
--- agrees to the cent with the documents BI users drill into.
+-- rounded to the cent once (charges in int_charges_converted, incremental); the sums here and above
+-- are sums of those cents, so every roll-up agrees to the cent with the documents BI users drill
+-- into.
 with invoices as (
     select * from {{ ref('int_invoices_enriched') }}
 ),
@@ -19,7 +20,7 @@ credit_notes as (
 ),
 
 charges as (
-    select * from {{ ref('stg_stripe__charges') }}
+    select * from {{ ref('int_charges_converted') }}
 ),
 
 refunds as (
@@ -64,12 +65,11 @@ credit_notes_issued as (
 charges_succeeded as (
     select
         stripe_customers.customer_id,
-        cast({{ dbt.date_trunc('month', 'charges.created_at') }} as date) as month,
-        charges.currency_code,
-        charges.amount
+        charges.month,
+        charges.amount_reporting
     from charges
     left join stripe_customers
-        on charges.customer_id = stripe_customers.stripe_customer_id
+        on charges.stripe_customer_id = stripe_customers.stripe_customer_id
     where charges.charge_status = 'succeeded'
 ),
 
@@ -83,7 +83,7 @@ refunds_succeeded as (
     inner join charges
         on refunds.charge_id = charges.charge_id
     left join stripe_customers
-        on charges.customer_id = stripe_customers.stripe_customer_id
+        on charges.stripe_customer_id = stripe_customers.stripe_customer_id
     where refunds.refund_status = 'succeeded'
 ),
 
@@ -118,15 +118,10 @@ money_events as (
         charges_succeeded.month,
         0 as invoiced_reporting,
         0 as credit_notes_reporting,
-        {{ to_reporting_currency('charges_succeeded.amount', 'fx_rates.rate_to_reporting') }}
-            as charges_reporting,
+        charges_succeeded.amount_reporting as charges_reporting,
         0 as refunds_reporting,
         0 as receivable_reporting
     from charges_succeeded
-    left join fx_rates
-        on
-            charges_succeeded.month = fx_rates.month
-            and charges_succeeded.currency_code = fx_rates.currency_code
     union all
     select
         refunds_succeeded.customer_id,

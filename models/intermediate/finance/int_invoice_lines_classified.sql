@@ -2,18 +2,16 @@
 -- line of a recurring price, licensed per seat or metered by usage, prorations included) or one-time
 -- (an invoice item, or a line of a one_time price). Amounts are the line's amount (quantity x unit
 -- price, before the invoice's discounts and tax), counted in the month the invoice was finalized
--- (like billings) and converted at that month's rate, rounded to the cent once per line.
+-- (like billings) and converted at that month's rate, rounded to the cent once per line. The lines
+-- and their price's usage type come from int_invoice_line_items_priced (incremental); the invoice's
+-- status, month and customer and the FX rate change later, so they are joined here on every run.
 with invoice_line_items as (
-    select * from {{ ref('stg_stripe__invoice_line_items') }}
+    select * from {{ ref('int_invoice_line_items_priced') }}
 ),
 
 invoices as (
     select * from {{ ref('int_invoices_enriched') }}
     where finalized_at is not null
-),
-
-prices as (
-    select * from {{ ref('stg_stripe__prices') }}
 ),
 
 fx_rates as (
@@ -35,20 +33,10 @@ classified as (
         invoice_line_items.amount,
         invoice_line_items.is_proration,
         invoices.finalized_month as month,
-        case
-            when invoice_line_items.line_item_type = 'invoiceitem' then 'one_time'
-            when prices.price_type = 'one_time' then 'one_time'
-            when prices.recurring_usage_type = 'metered' then 'metered'
-            when prices.price_type = 'recurring' then 'licensed'
-            -- a subscription line without a known price is still part of a subscription
-            when invoice_line_items.line_item_type = 'subscription' then 'licensed'
-            else 'one_time'
-        end as price_usage_type
+        invoice_line_items.price_usage_type
     from invoice_line_items
     inner join invoices
         on invoice_line_items.invoice_id = invoices.invoice_id
-    left join prices
-        on invoice_line_items.price_id = prices.price_id
 ),
 
 final as (

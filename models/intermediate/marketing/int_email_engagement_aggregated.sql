@@ -1,18 +1,22 @@
+-- A table: its data tests and child models each recomputed it as a view (make bench, scale 1).
+{{ config(materialized="table") }}
+
 -- Email engagement counts per HubSpot email campaign and send month. Each recipient of a
 -- campaign counts once per event type (unique delivered, unique opens, unique clicks), and all
 -- of a recipient's events count in the month the email was sent to that recipient (its SENT
 -- event, else its first event), so an open in the days after a month-end send stays with its
--- send and an automated email sent over many months splits by month of send.
+-- send and an automated email sent over many months splits by month of send. The send month of
+-- every event comes from int_email_events_assigned (incremental); this aggregate is rebuilt from
+-- it on every run, a cheap group-by.
 with email_events as (
-    select * from {{ ref('stg_hubspot__email_events') }}
+    select * from {{ ref('int_email_events_assigned') }}
 ),
 
 recipients as (
     select
         email_campaign_id,
         recipient_email,
-        min(case when event_type = 'SENT' then occurred_at end) as sent_at,
-        min(occurred_at) as first_event_at,
+        send_month,
         max(case when event_type = 'SENT' then 1 else 0 end) as is_sent,
         max(case when event_type = 'DELIVERED' then 1 else 0 end) as is_delivered,
         max(case when event_type = 'OPEN' then 1 else 0 end) as is_opened,
@@ -21,14 +25,7 @@ recipients as (
         max(case when event_type = 'UNSUBSCRIBED' then 1 else 0 end) as is_unsubscribed
     from email_events
     where recipient_email is not null
-    group by email_campaign_id, recipient_email
-),
-
-recipient_months as (
-    select
-        *,
-        cast({{ dbt.date_trunc('month', 'coalesce(sent_at, first_event_at)') }} as date) as send_month
-    from recipients
+    group by email_campaign_id, recipient_email, send_month
 ),
 
 final as (
@@ -43,7 +40,7 @@ final as (
         cast(sum(is_clicked) as {{ dbt.type_bigint() }}) as recipients_clicked,
         cast(sum(is_bounced) as {{ dbt.type_bigint() }}) as recipients_bounced,
         cast(sum(is_unsubscribed) as {{ dbt.type_bigint() }}) as recipients_unsubscribed
-    from recipient_months
+    from recipients
     group by email_campaign_id, send_month
 )
 
