@@ -227,16 +227,19 @@ def run(scales: list[float], seed: int, out_dir: str, memory_limit: str) -> list
     def progress(msg: str) -> None:
         print(f"[bench] {msg}", file=sys.stderr, flush=True)
 
-    results = [bench_scale(s, seed, out / "work", memory_limit, progress) for s in scales]
     machine = f"{platform.node()} {os.cpu_count()} cores, {_memory_gb():.0f} GiB, DuckDB memory_limit {memory_limit}"
-    (out / "bench.json").write_text(json.dumps(
-        {"machine": machine, "results": [dict(asdict(r), data_seconds=r.data_seconds,
-                                              data_over_lower_bound=r.data_over_lower_bound,
-                                              overhead_ms_per_node=r.overhead_ms_per_node,
-                                              incremental_share=r.incremental_share) for r in results]},
-        indent=2))
-    markdown = to_markdown(results, machine)
-    (out / "bench.md").write_text(markdown)
+    results: list[ScaleResult] = []
+    for scale in scales:
+        results.append(bench_scale(scale, seed, out / "work", memory_limit, progress))
+        # written after every scale: a long run stopped at a larger scale keeps the smaller ones
+        (out / "bench.json").write_text(json.dumps(
+            {"machine": machine, "results": [dict(asdict(r), data_seconds=r.data_seconds,
+                                                  data_over_lower_bound=r.data_over_lower_bound,
+                                                  overhead_ms_per_node=r.overhead_ms_per_node,
+                                                  incremental_share=r.incremental_share) for r in results]},
+            indent=2))
+        markdown = to_markdown(results, machine)
+        (out / "bench.md").write_text(markdown)
     print(markdown)
     for r in results:
         print(f"scale {r.scale:g}: data time / lower bound = {r.data_over_lower_bound or 0:.1f}x, "
