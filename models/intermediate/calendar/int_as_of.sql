@@ -2,13 +2,15 @@
 {{ config(materialized="table") }}
 
 -- The warehouse's "today": var as_of_date when set, else the latest load time in the raw data,
--- never the wall clock, so the same data always builds the same marts. One row.
+-- never the wall clock, so the same data always builds the same marts. One row. The load times are
+-- read from the raw tables themselves (every raw row is in its base model, so the latest is the
+-- same): through the base models each read computed their row checks (15 s at scale 10).
 {%- set sources = staging_tables() %}
 
 with loads as (
     {%- for source_name, tables in sources.items() %}
-        {%- for raw_table, base_model, _ in tables %}
-            select max(_fivetran_synced) as loaded_at from {{ ref(base_model) }}
+        {%- for raw_table, _, _ in tables %}
+            select max(_fivetran_synced) as loaded_at from {{ source(source_name, raw_table) }}
             {%- if not loop.last %}
                 union all
             {%- endif %}
