@@ -8,7 +8,9 @@ For each scale, on a freshly generated warehouse, in one run on one machine:
 - the ten slowest nodes from run_results.json, where the build's time goes by kind of node, and the
   warehouse file size;
 - the incremental cycle: `revops append --days 1` (the next day of the same world, as connectors would
-  land it), then `dbt build` again on the built warehouse, as a share of the full build.
+  land it), then `dbt build` again on the built warehouse, as a share of the full build; skipped above
+  `incremental_max_scale` (append regenerates the whole world: at scale 100 about as long as generate);
+- between two scales of the run ten times apart, how much the build time grew.
 It writes a JSON file and a Markdown table and prints the ratios: data time (build minus empty
 build) over the lower bound, and overhead per node. Timings are never asserted in tests: they are
 ratios measured here, side by side.
@@ -49,6 +51,7 @@ class ScaleResult:
     appended_rows: int = 0
     incremental_build_seconds: float = 0.0
     incremental_build_success: bool = False
+    incremental_skipped: bool = False
 
     @property
     def data_seconds(self) -> float:
@@ -74,6 +77,17 @@ class ScaleResult:
 TARGET_DATA_OVER_LOWER_BOUND = 10.0
 TARGET_OVERHEAD_MS_PER_NODE = 30.0
 TARGET_INCREMENTAL_SHARE = 0.05
+TARGET_BUILD_GROWTH_PER_TENFOLD_SCALE = 10.0
+
+
+def build_growth(results: list[ScaleResult]) -> list[tuple[float, float, float]]:
+    """(smaller scale, larger scale, build time ratio) for every pair of scales ten times apart."""
+    pairs = []
+    for small in results:
+        for large in results:
+            if small.build_seconds and abs(large.scale - 10 * small.scale) < 1e-9:
+                pairs.append((small.scale, large.scale, large.build_seconds / small.build_seconds))
+    return pairs
 
 
 def time_by_kind(run_results: dict, manifest: dict) -> dict[str, dict]:
@@ -130,7 +144,8 @@ def lower_bound(path: str) -> tuple[float, int, int]:
     return seconds, rows, os.path.getsize(path)
 
 
-def bench_scale(scale: float, seed: int, workdir: Path, memory_limit: str, progress) -> ScaleResult:
+def bench_scale(scale: float, seed: int, workdir: Path, memory_limit: str, progress,
+                incremental_max_scale: float = 10.0) -> ScaleResult:
     from revops_tools.generator import generate
 
     result = ScaleResult(scale=scale, seed=seed)
@@ -162,16 +177,20 @@ def bench_scale(scale: float, seed: int, workdir: Path, memory_limit: str, progr
     result.time_by_kind = time_by_kind(run_results, json.loads((target / "manifest.json").read_text()))
     (target / "run_results_full_build.json").write_text(json.dumps(run_results))
 
-    progress(f"scale {scale:g}: append one day, then an incremental dbt build")
-    from revops_tools.generator.append import append
+    if scale <= incremental_max_scale:
+        progress(f"scale {scale:g}: append one day, then an incremental dbt build")
+        from revops_tools.generator.append import append
 
-    started = time.perf_counter()
-    appended = append(str(path), days=1, progress=False)
-    result.append_seconds = time.perf_counter() - started
-    result.appended_rows = sum(int(table["inserted"]) for table in appended.values())
-    result.incremental_build_seconds, _, code = _run_measured(
-        [dbt, "build", *common], env, workdir / f"incremental_scale_{scale:g}.log")
-    result.incremental_build_success = code == 0
+        started = time.perf_counter()
+        appended = append(str(path), days=1, progress=False)
+        result.append_seconds = time.perf_counter() - started
+        result.appended_rows = sum(int(table["inserted"]) for table in appended.values())
+        result.incremental_build_seconds, _, code = _run_measured(
+            [dbt, "build", *common], env, workdir / f"incremental_scale_{scale:g}.log")
+        result.incremental_build_success = code == 0
+    else:
+        progress(f"scale {scale:g}: no incremental cycle above scale {incremental_max_scale:g}")
+        result.incremental_skipped = True
 
     # last: --empty replaces every table with an empty one
     progress(f"scale {scale:g}: dbt build --empty (dbt's own overhead)")
@@ -198,6 +217,9 @@ def to_markdown(results: list[ScaleResult], machine: str) -> str:
     lines += ["", "| scale | append 1 day s | rows appended | incremental dbt build s | incremental / full "
               "| incremental build ok |", "|" + "---|" * 6]
     for r in results:
+        if r.incremental_skipped:
+            lines.append(f"| {r.scale:g} | skipped | | | | |")
+            continue
         lines.append(f"| {r.scale:g} | {r.append_seconds:.1f} | {r.appended_rows:,} | "
                      f"{r.incremental_build_seconds:.1f} | {f(r.incremental_share and 100 * r.incremental_share)}% | "
                      f"{r.incremental_build_success} |")
@@ -211,6 +233,10 @@ def to_markdown(results: list[ScaleResult], machine: str) -> str:
         ):
             verdict = "n/a" if value is None else ("met" if value <= target else "MISSED")
             lines.append(f"- scale {r.scale:g}, {label}: {f(value)}{unit} (target <= {target:g}{unit}): {verdict}")
+    for small, large, growth in build_growth(results):
+        verdict = "met" if growth <= TARGET_BUILD_GROWTH_PER_TENFOLD_SCALE else "MISSED"
+        lines.append(f"- build time from scale {small:g} to scale {large:g}: {growth:.1f}x "
+                     f"(target <= {TARGET_BUILD_GROWTH_PER_TENFOLD_SCALE:g}x): {verdict}")
     for r in results:
         lines += ["", f"Where the build's time goes at scale {r.scale:g} (summed over 2 threads):", "",
                   "| kind of node | nodes | seconds |", "|---|---|---|"]
@@ -220,7 +246,8 @@ def to_markdown(results: list[ScaleResult], machine: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run(scales: list[float], seed: int, out_dir: str, memory_limit: str) -> list[ScaleResult]:
+def run(scales: list[float], seed: int, out_dir: str, memory_limit: str,
+        incremental_max_scale: float = 10.0) -> list[ScaleResult]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
 
@@ -230,7 +257,7 @@ def run(scales: list[float], seed: int, out_dir: str, memory_limit: str) -> list
     machine = f"{platform.node()} {os.cpu_count()} cores, {_memory_gb():.0f} GiB, DuckDB memory_limit {memory_limit}"
     results: list[ScaleResult] = []
     for scale in scales:
-        results.append(bench_scale(scale, seed, out / "work", memory_limit, progress))
+        results.append(bench_scale(scale, seed, out / "work", memory_limit, progress, incremental_max_scale))
         # written after every scale: a long run stopped at a larger scale keeps the smaller ones
         (out / "bench.json").write_text(json.dumps(
             {"machine": machine, "results": [dict(asdict(r), data_seconds=r.data_seconds,
@@ -244,7 +271,10 @@ def run(scales: list[float], seed: int, out_dir: str, memory_limit: str) -> list
     for r in results:
         print(f"scale {r.scale:g}: data time / lower bound = {r.data_over_lower_bound or 0:.1f}x, "
               f"overhead = {r.overhead_ms_per_node or 0:.0f} ms per node, "
-              f"incremental build = {100 * (r.incremental_share or 0):.1f}% of the full build")
+              + ("no incremental cycle" if r.incremental_skipped else
+                 f"incremental build = {100 * (r.incremental_share or 0):.1f}% of the full build"))
+    for small, large, growth in build_growth(results):
+        print(f"build time from scale {small:g} to scale {large:g}: {growth:.1f}x")
     return results
 
 

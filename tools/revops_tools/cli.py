@@ -14,11 +14,18 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--scale", type=float, default=1.0, help="1 = about 2,000 customers, 50,000 leads")
     gen.add_argument("--seed", type=int, default=42)
     gen.add_argument("--end", default=None, help="last day of the story, YYYY-MM-DD (default 2026-10-31)")
+    gen.add_argument("--jobs", type=int, default=None,
+                     help="worker processes for a sharded scale (default: one per core, fewer if the shards' "
+                          "expected peak memory would exceed 70%% of the available memory)")
+    gen.add_argument("--shard-scale", type=float, default=None,
+                     help="largest scale generated as one world; a larger scale is split into ceil(scale / "
+                          "shard scale) business units (default: $REVOPS_SHARD_SCALE, else 2.5)")
     gen.add_argument("--quiet", action="store_true", help="no progress output")
 
     app = sub.add_parser("append", help="land the next N days of the same world into a generated warehouse")
     app.add_argument("--path", default="warehouse.duckdb", help="DuckDB file written by `revops generate`")
     app.add_argument("--days", type=int, default=1, help="how many days to append (default 1)")
+    app.add_argument("--jobs", type=int, default=None, help="worker processes for a sharded world (see generate)")
     app.add_argument("--quiet", action="store_true", help="no progress output")
 
     structure = sub.add_parser(
@@ -36,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--seed", type=int, default=20260)
     bench.add_argument("--out", default="bench/results", help="where bench.json and bench.md go (git-ignored)")
     bench.add_argument("--memory-limit", default="16GB", help="DuckDB memory_limit for the build (spills beyond)")
+    bench.add_argument("--incremental-max-scale", type=float, default=10.0,
+                       help="append a day and time the incremental build only up to this scale (default 10)")
 
     publish = sub.add_parser("publish", help="copy the marts into the serving file BI tools read (atomic swap)")
     publish.add_argument("--path", default="warehouse.duckdb", help="the DuckDB file dbt built")
@@ -75,13 +84,14 @@ def main(argv: list[str] | None = None) -> int:
             from datetime import UTC, datetime
 
             end = datetime.strptime(args.end, "%Y-%m-%d").replace(hour=23, minute=59, second=59, tzinfo=UTC).timestamp()
-        generate(path=args.path, scale=args.scale, seed=args.seed, progress=not args.quiet, end=end)
+        generate(path=args.path, scale=args.scale, seed=args.seed, progress=not args.quiet, end=end, jobs=args.jobs,
+                 shard_scale=args.shard_scale)
         return 0
     if args.command == "append":
         from revops_tools.generator.append import AppendError, append
 
         try:
-            append(args.path, days=args.days, progress=not args.quiet)
+            append(args.path, days=args.days, progress=not args.quiet, jobs=args.jobs)
         except AppendError as exc:
             print(f"revops append: {exc}", file=sys.stderr)
             return 2
@@ -104,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "bench":
         from revops_tools.bench import run
 
-        results = run([float(x) for x in args.scales.split()], args.seed, args.out, args.memory_limit)
+        results = run([float(x) for x in args.scales.split()], args.seed, args.out, args.memory_limit,
+                      args.incremental_max_scale)
         return 0 if all(r.build_success for r in results) else 1
     return 2
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import duckdb
 
-from revops_tools.bench import ScaleResult, lower_bound, time_by_kind, to_markdown
+from revops_tools.bench import ScaleResult, build_growth, lower_bound, time_by_kind, to_markdown
 from revops_tools.generator import generate
 
 
@@ -74,3 +74,18 @@ def test_time_by_kind_tells_tests_on_views_from_tests_on_tables() -> None:
         "model: view in intermediate": {"nodes": 1, "seconds": 0.1},
     }
     assert list(kinds)[0] == "data test on a view"
+
+
+def test_build_growth_compares_scales_ten_times_apart_and_skipped_cycles_say_so() -> None:
+    small = ScaleResult(scale=10, seed=1, lower_bound_seconds=10.0, build_seconds=300.0, empty_build_seconds=50.0,
+                        nodes=1000, incremental_build_seconds=12.0, build_success=True)
+    large = ScaleResult(scale=100, seed=1, lower_bound_seconds=100.0, build_seconds=3300.0, empty_build_seconds=50.0,
+                        nodes=1000, build_success=True, incremental_skipped=True)
+    unrelated = ScaleResult(scale=1, seed=1, lower_bound_seconds=1.0, build_seconds=80.0, build_success=True)
+    # 10 -> 100: 3300 / 300 = 11x (missed); scale 1 -> 10 is a tenfold pair too: 300 / 80 = 3.75x (met)
+    assert build_growth([small, large, unrelated]) == [(10, 100, 11.0), (1, 10, 3.75)]
+    markdown = to_markdown([unrelated, small, large], "test machine")
+    assert "build time from scale 10 to scale 100: 11.0x (target <= 10x): MISSED" in markdown
+    assert "build time from scale 1 to scale 10: 3.8x (target <= 10x): met" in markdown
+    assert "| 100 | skipped |" in markdown
+    assert "scale 100, incremental build / full build: n/a" in markdown

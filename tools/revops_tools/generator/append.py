@@ -11,7 +11,7 @@ import time
 import duckdb
 import pandas as pd
 
-from revops_tools.generator.land import record_key
+from revops_tools.generator.land import latest_sync, record_key
 from revops_tools.generator.schema import TABLES, TRUTH_TABLES
 from revops_tools.generator.world import DAY, HORIZON
 
@@ -30,8 +30,14 @@ def read_runs(con: duckdb.DuckDBPyConnection) -> list[dict]:
     if not exists:
         raise AppendError(f"no {RUNS} table: this warehouse was not written by `revops generate` "
                           "(or by a version without generation metadata); generate it again")
-    cols = [c for c, _ in TRUTH_TABLES[RUNS]]
+    present = {c for (c,) in con.execute(
+        "select column_name from information_schema.columns where table_schema = 'truth' "
+        "and table_name = 'generation_runs'").fetchall()}
+    # A warehouse of a generator without shards has no `shards` column: it was one world (1 shard).
+    cols = [c for c, _ in TRUTH_TABLES[RUNS] if c in present]
     runs = [dict(zip(cols, r)) for r in con.execute(f"select {', '.join(cols)} from {RUNS} order by run_id").fetchall()]
+    for run in runs:
+        run["shards"] = run.get("shards") or 1
     if not runs:
         raise AppendError(f"{RUNS} is empty: the warehouse's scale, seed and story end are unknown")
     if runs[0]["kind"] != "generate" or any(r["kind"] != "append" for r in runs[1:]):
@@ -41,9 +47,10 @@ def read_runs(con: duckdb.DuckDBPyConnection) -> list[dict]:
             raise AppendError(
                 f"gap in {RUNS}: run {after['run_id']} continued the story from {after['previous_story_end']} "
                 f"but run {before['run_id']} ended it at {before['story_end']}")
-        if (after["scale"], after["seed"], after["horizon"]) != (before["scale"], before["seed"], before["horizon"]):
-            raise AppendError(f"run {after['run_id']} of {RUNS} changed the scale, seed or horizon")
-    latest = max(con.execute(f"select max(_fivetran_synced) from {t}").fetchone()[0] for t in TABLES)
+        world = ("scale", "seed", "horizon", "shards")
+        if any(after[c] != before[c] for c in world):
+            raise AppendError(f"run {after['run_id']} of {RUNS} changed the scale, seed, horizon or shards")
+    latest = latest_sync(con)
     if latest != runs[-1]["last_sync_at"]:
         raise AppendError(
             f"gap between data and metadata: the raw tables' latest load is {latest}, but {RUNS} says the "
@@ -55,14 +62,16 @@ def _epoch(ts) -> float:
     return pd.Timestamp(ts).tz_localize("UTC").timestamp()
 
 
-def append(path: str, days: int = 1, progress: bool = True, workdir: str | None = None) -> dict[str, dict]:
+def append(path: str, days: int = 1, progress: bool = True, workdir: str | None = None,
+           jobs: int | None = None) -> dict[str, dict]:
     """Lands the next `days` days of the warehouse's story into the DuckDB file at `path`.
 
-    The world up to the new end is generated again (same scale and seed, read from truth.generation_runs)
-    into a scratch file; then, table by table, every record whose rows differ is upserted: new records are
-    inserted, a changed record's landed rows are replaced by its new ones (history rows: the previous
-    version closed, the new one opened), nothing else is touched. Afterwards the warehouse equals one
-    generated directly to the new end. Returns per raw table the rows inserted and replaced.
+    The world up to the new end is generated again (same scale, seed and shards, read from
+    truth.generation_runs; `jobs` worker processes for a sharded world) into a scratch file; then, table
+    by table, every record whose rows differ is upserted: new records are inserted, a changed record's
+    landed rows are replaced by its new ones (history rows: the previous version closed, the new one
+    opened), nothing else is touched. Afterwards the warehouse equals one generated directly to the new
+    end. Returns per raw table the rows inserted and replaced.
     """
     if days < 1:
         raise AppendError(f"--days must be at least 1, got {days}")
@@ -87,7 +96,8 @@ def append(path: str, days: int = 1, progress: bool = True, workdir: str | None 
             raise AppendError(f"the story can run to {pd.Timestamp(HORIZON, unit='s')} at most, the horizon the "
                               f"world is simulated to; {last['story_end']} + {days} days is beyond it")
         say(f"appending {days} day(s) to {path}: story end {last['story_end']} -> "
-            f"{pd.Timestamp(new_end, unit='s')} (scale={last['scale']}, seed={last['seed']})")
+            f"{pd.Timestamp(new_end, unit='s')} (scale={last['scale']}, seed={last['seed']}, "
+            f"shards={last['shards']})")
         con.close()
         from revops_tools.generator import generate
 
@@ -95,9 +105,12 @@ def append(path: str, days: int = 1, progress: bool = True, workdir: str | None 
         scratch = os.path.join(scratch_dir, "world.duckdb")
         run = {"run_id": last["run_id"] + 1, "kind": "append", "scale": last["scale"], "seed": last["seed"],
                "horizon": last["horizon"], "previous_story_end": last["story_end"],
-               "story_end": pd.Timestamp(int(round(new_end * 1e6)), unit="us"), "days": days}
+               "story_end": pd.Timestamp(int(round(new_end * 1e6)), unit="us"), "days": days,
+               "shards": last["shards"]}
         try:
-            generate(scratch, scale=last["scale"], seed=int(last["seed"]), progress=progress, end=new_end)
+            # The same world: same scale, seed and business units (shards), whatever the shard limit now.
+            generate(scratch, scale=last["scale"], seed=int(last["seed"]), progress=progress, end=new_end,
+                     shards=last["shards"], jobs=jobs)
             con = duckdb.connect(path)
             read_runs(con)  # nothing changed under us while generating
             con.execute(f"attach '{scratch}' as g (read_only)")
@@ -105,8 +118,8 @@ def append(path: str, days: int = 1, progress: bool = True, workdir: str | None 
             for table in ("truth.companies", "truth.source_records", "truth.injected_faults"):
                 con.execute(f"delete from {table}")
                 con.execute(f"insert into {table} select * from g.{table}")
-            last_sync = max(con.execute(f"select max(_fivetran_synced) from {t}").fetchone()[0] for t in TABLES)
-            run["last_sync_at"] = last_sync
+            run["last_sync_at"] = latest_sync(con)
+            con.execute(f"alter table {RUNS} add column if not exists shards integer")  # an older warehouse
             cols = [c for c, _ in TRUTH_TABLES[RUNS]]
             con.execute(f"insert into {RUNS} ({', '.join(cols)}) values ({', '.join('?' for _ in cols)})",
                         [run[c] for c in cols])

@@ -70,6 +70,9 @@ def add_interval(t: float, interval: str, count: int) -> float:
 
 
 class Catalog:
+    """The price book: Stripe products, prices and coupons, and Salesforce products. One per warehouse:
+    every business unit (shard) sells from shard 0's catalogue (see shared_catalog)."""
+
     def __init__(self, w: World):
         self.w = w
         self.prices: dict[tuple[str, str, str], tuple[str, int]] = {}
@@ -115,6 +118,15 @@ class Catalog:
                   type=ptype, recurring_interval=interval, recurring_interval_count=count,
                   recurring_usage_type=usage, nickname=nickname, active=active, created=created,
                   _fivetran_synced=w.synced(created))
+
+
+def shared_catalog(w: World) -> Catalog:
+    """The catalogue of w's world: its own for shard 0 (landed with it); for another shard, the same ids
+    and prices built on a scratch shard-0 world whose rows are dropped, since shard 0 lands them. Its ids
+    come from its own id counters only (not from the seed), so the scratch world gives shard 0's ids."""
+    if w.shard == 0:
+        return Catalog(w)
+    return Catalog(World(w.scale, 0, w.end))
 
 
 @dataclass
@@ -407,7 +419,8 @@ class Billing:
     # invoices ------------------------------------------------------------------------------------
     def _next_number(self, cust: dict) -> str:
         self.invoice_seq += 1
-        return f"{cust['id'][4:12].upper()}-{self.invoice_seq:06d}"
+        unit = f"-U{self.w.shard}" if self.w.shard else ""  # numbers count per business unit
+        return f"{cust['id'][4:12].upper()}-{self.invoice_seq:06d}{unit}"
 
     def _invoice(self, co, deal, sub_id, t, reason, lines, discount_amount, period=(None, None)) -> dict:
         """Creates an invoice and its payment story; returns its final row (lines already built)."""

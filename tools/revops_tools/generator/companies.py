@@ -67,18 +67,38 @@ def name_variant(w: World, c: Company) -> tuple[str, bool]:
     return f"{core} {c.suffix}", True
 
 
+# Words no name of shard 0 holds (none is in NAME_A or NAME_B, nor a legal suffix): the companies of
+# business unit k > 0 carry unit_word(k) before their last word ('Blue Ridge Analytics'), so their
+# names and domains never equal another unit's, and their first and last letters are spread like shard
+# 0's (identity resolution blocks names on those).
+UNIT_WORDS = ("Ridge Forge Grove Bay Brook Creek Meadow Gate Hill Lake Mesa Park Peak Point Port Shore Vale "
+              "View Wood Bridge Crest Dale Glen Haven Isle Moor Spring Trail Well Yard Arc Bloom Chord Drift "
+              "Flux Glow Jet Kite Loom Quill Rook Sage Tide Vista Wren Yew Zephyr Birch").split()
+
+
+def unit_word(shard: int) -> str:
+    """The word of business unit `shard` (>= 1): one of UNIT_WORDS, then pairs of them."""
+    k = shard - 1
+    n = len(UNIT_WORDS)
+    if k < n:
+        return UNIT_WORDS[k]
+    first, second = divmod(k - n, n)
+    return f"{UNIT_WORDS[first]} {UNIT_WORDS[second]}"
+
+
 def make_companies(w: World, n: int) -> list[Company]:
     codes = list(COUNTRIES)
     weights = [COUNTRIES[c][0] for c in codes]
     seen: set[str] = set()
     out: list[Company] = []
+    unit = f" {unit_word(w.shard)}" if w.shard else ""
     i = 0
     while len(out) < n:
         i += 1
         a, b = w.r.choice(NAME_A), w.r.choice(NAME_B)
-        core = f"{a} {b}"
+        core = f"{a}{unit} {b}"
         if core in seen:
-            core = f"{a} {w.r.choice(NAME_A)} {b}"
+            core = f"{a} {w.r.choice(NAME_A)}{unit} {b}"
             if core in seen:
                 continue
         seen.add(core)
@@ -89,7 +109,7 @@ def make_companies(w: World, n: int) -> list[Company]:
         slug = core.lower().replace(" ", "")
         employees = max(2, int(w.lognormal(60, 1.5)))
         out.append(Company(
-            company_id=f"CO{len(out) + 1:07d}",
+            company_id=f"CO{len(out) + 1:07d}" + (f"-U{w.shard}" if w.shard else ""),
             core=core,
             suffix=w.r.choice(SUFFIX[country]),
             domain=f"{slug}.{tld}",

@@ -164,13 +164,18 @@ class Lander:
 
     # new ids for injected rows, from the original's key -----------------------------------------------
     def new_id(self, table: str, like: str, h: float) -> str:
+        """An id for an injected row, drawn from h: in the original's key prefix and Salesforce pod (its
+        shard's); numeric ids in 9e11 + [0, 1e11), and for shard k > 0 '9', k and 11 digits, which no
+        generated id (num_id stays below 9e11) and no other shard's injected id can equal."""
         n = int(h * 2**53)
         if table.startswith("raw_salesforce"):
-            return f"{like[:3]}5g00{b62(n % 62**11, 11)}"
+            return f"{like[:7]}{b62(n % 62**11, 11)}"
         if table.startswith("raw_stripe"):
             return f"{like.split('_')[0]}_{b62(n % 62**14, 14)}"
         if table == "raw_web.pages":
             return f"pg-{n:016x}"
+        if self.w.shard:
+            return f"9{self.w.shard:03d}{n % 10**11:011d}"
         return str(900_000_000_000 + n % 10**11)
 
     def inject(self) -> None:
@@ -331,18 +336,10 @@ class Lander:
             "truth.injected_faults": pd.DataFrame(w.buf.faults,
                                                   columns=[c for c, _ in TRUTH_TABLES["truth.injected_faults"]]),
         }
-        last_sync = max(con.execute(f"select max(_fivetran_synced) from {t}").fetchone()[0] for t in TABLES)
-        runs = [dict(r) for r in (runs or [])]
-        runs[-1]["last_sync_at"] = last_sync
-        truth["truth.generation_runs"] = pd.DataFrame(
-            runs, columns=[c for c, _ in TRUTH_TABLES["truth.generation_runs"]])
         for table, df in truth.items():
-            schema, name = table.split(".")
-            select = ", ".join(f'cast("{c}" as {t}) as "{c}"' for c, t in TRUTH_TABLES[table])
-            con.register("frame", df)
-            con.execute(f'create table {schema}."{name}" as select {select} from frame')
-            con.unregister("frame")
+            _write_truth(con, table, df)
             counts[table] = len(df)
+        counts[RUNS] = write_runs(con, runs or [])
         con.execute("checkpoint")
         con.close()
         return counts
@@ -355,7 +352,7 @@ class Lander:
         # Sessions started by the story end; their page views land minutes later.
         con.register("sessions", w.sessions_frame[w.sessions_frame["start"] <= w.end])
         select = ", ".join(f'cast("{c}" as {_sql_type(t)}) as "{c}"' for c, t in TABLES["raw_web.pages"])
-        con.execute(f"create table raw_web.pages as select {select} from ({page_views_sql(w.seed)})")
+        con.execute(f"create table raw_web.pages as select {select} from ({page_views_sql(w.seed, w.shard)})")
         con.unregister("sessions")
         w.sessions_frame = None
         con.execute(PAGE_FAULTS_SQL.replace("{seed}", str(w.seed)))
@@ -366,6 +363,32 @@ class Lander:
         ).fetchall():
             w.buf.fault("raw_web.pages", i, "duplicate_load", "dedupe")
         return con.execute("select count(*) from raw_web.pages").fetchone()[0]
+
+
+RUNS = "truth.generation_runs"
+
+
+def latest_sync(con) -> object:
+    """The latest `_fivetran_synced` of every raw table (a tiny world may leave some table empty)."""
+    union = " union all ".join(f"select max(_fivetran_synced) as synced from {t}" for t in TABLES)
+    return con.execute(f"select max(synced) from ({union})").fetchone()[0]
+
+
+def write_runs(con, runs: list[dict]) -> int:
+    """Writes truth.generation_runs: `runs`, the last of them (this run) completed with the latest load
+    of the raw tables already written. Returns the row count."""
+    runs = [dict(r) for r in runs]
+    runs[-1]["last_sync_at"] = latest_sync(con)
+    _write_truth(con, RUNS, pd.DataFrame(runs, columns=[c for c, _ in TRUTH_TABLES[RUNS]]))
+    return len(runs)
+
+
+def _write_truth(con, table: str, df: pd.DataFrame) -> None:
+    schema, name = table.split(".")
+    select = ", ".join(f'cast("{c}" as {t}) as "{c}"' for c, t in TRUTH_TABLES[table])
+    con.register("frame", df)
+    con.execute(f'create table {schema}."{name}" as select {select} from frame')
+    con.unregister("frame")
 
 
 def _sql_type(t: str) -> str:

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from revops_tools.generator.companies import Company, name_variant
-from revops_tools.generator.world import COUNTRIES, DAY, HORIZON, HOUR, START, UTC, World
+from revops_tools.generator.world import COUNTRIES, DAY, EMAIL_EVENT_ID_SPAN, HORIZON, HOUR, START, UTC, World
 
 SITE = "https://www.northwind-revops.example"
 PAGES = ["/", "/pricing", "/product", "/product/forecasting", "/customers", "/blog/revops-metrics",
@@ -51,7 +51,8 @@ TZ_OFFSET = {"America/New_York": -5, "Europe/Berlin": 1, "America/Los_Angeles": 
 
 # Sessions (the `sessions` relation) exploded into Segment page views, deterministic per seed: every
 # "random" choice is a hash of the session key, the page position and the seed. {seed}, {site},
-# {pages} and {agents} are filled in by the lander.
+# {pages} and {agents} are filled in by the lander; {unit} is '' for shard 0 and 'u<k>-' for shard k,
+# as in World.random_id, so that page view ids of two shards never meet.
 PAGE_VIEWS_SQL = """
 with views as (
     select s.*, unnest(range(s.n)) as pos from sessions as s
@@ -75,7 +76,7 @@ placed as (
     from timed
 )
 select
-    'pg-' || printf('%016x', hash(skey, pos, {seed}, 'id')) as id,
+    'pg-{unit}' || printf('%016x', hash(skey, pos, {seed}, 'id')) as id,
     anon as anonymous_id,
     "user" as user_id,
     strftime(make_timestamp(cast((t + tz * 3600) * 1000000 as bigint)), '%Y-%m-%dT%H:%M:%S.%g')
@@ -125,6 +126,7 @@ class Marketing:
             self.campaigns[platform] = []
             frames = []
             for acc_name, currency, tz, camps in accounts:
+                acc_name = w.unit_name(acc_name)  # each business unit runs its own ad accounts
                 acc_id = w.num_id(f"{platform}_acc", 1_000_000_000 if platform != "linkedin" else 500_000)
                 t0 = START - 200 * DAY
                 if platform == "google":
@@ -137,6 +139,7 @@ class Marketing:
                     b.add("raw_linkedin_ads.account", id=acc_id, name=acc_name, currency=currency,
                           _fivetran_synced=w.synced(t0))
                 for pretty, utm, ctype, usd_day, cpc, start_off, end_off, follows in camps:
+                    pretty, utm = w.unit_name(pretty), w.unit_slug(utm)
                     cid = w.num_id(f"{platform}_camp", 20_000_000_000 if platform == "google" else 600_000)
                     name = f"{pretty} | {utm}" if follows else pretty
                     ended, live = {"google": ("REMOVED", "ENABLED")}.get(platform, ("ARCHIVED", "ACTIVE"))
@@ -222,7 +225,7 @@ class Marketing:
             sf = w.sf_id("701")
             cost = 3_000 if kind == "Webinar" else 40_000
             # Set up ten days ahead (invitations go out a week before); completed two days after.
-            camp = dict(id=sf, name=f"{kind} {datetime.fromtimestamp(t, UTC):%Y-%m} #{k}", type=kind,
+            camp = dict(id=sf, name=w.unit_name(f"{kind} {datetime.fromtimestamp(t, UTC):%Y-%m} #{k}"), type=kind,
                         start_date=t, end_date=t + DAY, budgeted_cost=float(cost),
                         actual_cost=round(cost * w.r.uniform(0.8, 1.2), 2), is_deleted=False)
             w.buf.add("raw_salesforce.campaign", status="In Progress", _fivetran_synced=w.synced(t - 10 * DAY), **camp)
@@ -291,7 +294,7 @@ class Marketing:
                     self.member(sf, lead_id, None, t, True)
             self.offline_contact(co, first, last, email, t, channel, lead_id)
             return sf
-        anon = f"anon-{w.np.integers(0, 2**63):016x}"
+        anon = w.random_id("anon-")
         # Earlier visits: some inside the attribution window, some long before it.
         for _ in range(int(r.expovariate(1 / 1.3))):
             back = r.uniform(1, 150) * DAY
@@ -304,16 +307,16 @@ class Marketing:
         if sf_campaign:
             self.member(sf_campaign, lead_id, None, t, True)
         hs = self._hubspot_contact(co, first, last, email, fill, channel, lead_id)
-        user_id = f"usr_{w.np.integers(0, 2**63):016x}"
+        user_id = w.random_id("usr_")
         email_typed, _ = w.messy(email, 0.05)
         offset = COUNTRIES[co.country][2]
-        w.buf.add("raw_web.identifies", company_id=co.company_id, id=f"msg-{w.np.integers(0, 2**63):016x}",
+        w.buf.add("raw_web.identifies", company_id=co.company_id, id=w.random_id("msg-"),
                   anonymous_id=anon, user_id=user_id, email=email_typed, timestamp=_iso_offset(fill, offset),
                   _fivetran_synced=w.synced(fill))
         w.buf.source_records[-1] = ("raw_web.identifies", user_id, co.company_id)
         w.buf.add("raw_hubspot.form_submission", contact_id=hs["id"], form_id=FORMS[form][0],
                   page_url=SITE + FORMS[form][1], timestamp=fill,
-                  conversion_id=f"{w.np.integers(0, 2**63):016x}-{len(self.sessions)}",
+                  conversion_id=f"{w.random_id('')}-{len(self.sessions)}",
                   _fivetran_synced=w.synced(fill))
         # Later visits of the known person.
         for _ in range(int(r.expovariate(1 / 1.5))):
@@ -408,7 +411,7 @@ class Marketing:
                 n = w.np.binomial(c["clicks"], 0.25)
                 starts = np.repeat(c["days"], n) - TZ_OFFSET[c["tz"]] * HOUR + w.np.uniform(0, DAY, int(n.sum()))
                 for t in starts[starts <= HORIZON].tolist():
-                    self.sessions.append((f"anon-{w.np.integers(0, 2**63):016x}", None, t,
+                    self.sessions.append((w.random_id("anon-"), None, t,
                                           1 + int(w.r.expovariate(1 / 0.8)), w.r.choice(PAGES), src, med, c["utm"],
                                           None, None, None, w.r.choice([-8, -5, 0, 1]), False))
         n = int(60_000 * w.scale)
@@ -416,7 +419,7 @@ class Marketing:
         channels = w.r.choices(["direct", "organic_search", "organic_social", "referral", "email", "other"],
                                [30, 40, 10, 12, 6, 2], k=n)
         for t, ch in zip(times.tolist(), channels):
-            self._session(f"anon-{w.np.integers(0, 2**63):016x}", None, t, ch, None)
+            self._session(w.random_id("anon-"), None, t, ch, None)
 
     def page_views(self) -> None:
         """Hands the sessions to the lander, which explodes them into page views inside DuckDB
@@ -444,7 +447,7 @@ class Marketing:
             kind = "newsletter" if k % 3 else "nurture"
             cid = w.num_id("hs_email_campaign", 30_000_000)
             slug = f"{kind}_{month:%Y_%m}"  # the utm_campaign of the email's links, as web sessions see it
-            w.buf.add("raw_hubspot.email_campaign", id=cid, name=f"{kind.title()} {month:%B %Y}",
+            w.buf.add("raw_hubspot.email_campaign", id=cid, name=w.unit_name(f"{kind.title()} {month:%B %Y}"),
                       subject=w.r.choice(["5 RevOps metrics your board asks for", "Pipeline velocity, explained",
                                           "What's new in Northwind", "Forecasting without spreadsheets"]),
                       type="BATCH_EMAIL" if kind == "newsletter" else "AUTOMATED_EMAIL", created=t - 2 * DAY,
@@ -474,17 +477,19 @@ class Marketing:
             t += w.r.uniform(8, 13) * DAY
         ev = pd.concat(frames, ignore_index=True)
         ev = ev[ev["created"] <= HORIZON].sort_values(["created", "type"], kind="stable").reset_index(drop=True)
-        ev.insert(0, "id", [f"{x:019d}" for x in range(1_000_000, 1_000_000 + len(ev))])
+        first = 1_000_000 + w.shard * EMAIL_EVENT_ID_SPAN
+        ev.insert(0, "id", [f"{x:019d}" for x in range(first, first + len(ev))])
         ev["_fivetran_synced"] = ev["created"] + w.np.uniform(0.1, 6, len(ev)) * HOUR
         ev["_at"] = ev["created"]
         w.buf.frames["raw_hubspot.email_event"] = ev
 
 
-def page_views_sql(seed: int) -> str:
+def page_views_sql(seed: int, shard: int = 0) -> str:
     def as_list(values: list[str]) -> str:
         return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
 
     return (PAGE_VIEWS_SQL.replace("{seed}", str(int(seed))).replace("{site}", SITE)
+            .replace("{unit}", f"u{shard}-" if shard else "")
             .replace("{pages}", as_list(PAGES)).replace("{agents}", as_list(USER_AGENTS)))
 
 

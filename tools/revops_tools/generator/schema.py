@@ -209,9 +209,10 @@ TRUTH_TABLES: dict[str, list[tuple[str, str]]] = {
     "truth.injected_faults": [("source_table", V), ("source_id", V), ("fault_kind", V),
                               ("expected_handling", V)],
     # One row per generate or append run: what `append` needs to land the same world's next days.
+    # `shards`: how many business units (shards) the world of `scale` was generated as (null: 1).
     "truth.generation_runs": [("run_id", I), ("kind", V), ("scale", D), ("seed", B), ("horizon", "TIMESTAMP"),
                               ("previous_story_end", "TIMESTAMP"), ("story_end", "TIMESTAMP"), ("days", I),
-                              ("last_sync_at", "TIMESTAMP")],
+                              ("last_sync_at", "TIMESTAMP"), ("shards", I)],
 }
 
 

@@ -1,6 +1,7 @@
 """Shared machinery of the simulation: the calendar, ids, names, and the table buffers."""
 from __future__ import annotations
 
+import hashlib
 import random
 import string
 from dataclasses import dataclass, field
@@ -167,15 +168,42 @@ class Buffers:
         self.faults.append((table, source_id, kind, handling))
 
 
+# Sharded worlds (see shards.py): shard k > 0 is a business unit with its own random streams and id
+# namespaces, so no raw key of one shard can equal one of another. Shard 0 keeps today's ids exactly.
+MAX_SHARDS = 899  # HubSpot contact ids step by NUM_ID_SPAN per shard and stay below injected ids (9e11)
+NUM_ID_SPAN = 10**9  # per shard, for HubSpot and ad-platform ids (num_id); one shard uses far fewer
+STRIPE_ID_SPAN = 62**12  # per shard, added to the number a Stripe id encodes (14 base-62 digits hold 3,844)
+EMAIL_EVENT_ID_SPAN = 10**13  # per shard, for the 19-digit HubSpot email event ids
+
+
+def shard_seed(seed: int, shard: int) -> int:
+    """The seed of shard `shard`'s random streams: the run's seed for shard 0 (so that it is exactly
+    the unsharded world), else a 63-bit hash of (seed, shard)."""
+    if shard == 0:
+        return seed
+    digest = hashlib.blake2b(f"{seed}|shard|{shard}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
+
+
+def sf_pod(shard: int) -> str:
+    """The 4 characters after a Salesforce id's key prefix: '5g00' for shard 0, '5h' and the shard
+    in base 62 for the others ('5g0Z' is kept for the orphan keys the lander injects)."""
+    return "5g00" if shard == 0 else f"5h{b62(shard, 2)}"
+
+
 class World:
     """Random sources, id factories and small helpers shared by every part of the story."""
 
-    def __init__(self, scale: float, seed: int, end: float = END):
+    def __init__(self, scale: float, seed: int, end: float = END, shard: int = 0):
+        if not 0 <= shard < MAX_SHARDS:
+            raise ValueError(f"shard must lie in [0, {MAX_SHARDS}), got {shard}")
         self.scale = scale
-        self.seed = seed
+        self.shard = shard
+        self.seed = shard_seed(seed, shard)  # seeds the streams and every hash-drawn fault and page view
         self.end = end  # the story is observed up to here; the simulation runs to HORIZON regardless
-        self.r = random.Random(seed)
-        self.np = np.random.default_rng(seed)
+        self.r = random.Random(self.seed)
+        self.np = np.random.default_rng(self.seed)
+        self._pod = sf_pod(shard)
         self.buf = Buffers()
         self._counters: dict[str, int] = {}
         self.companies: list = []
@@ -188,15 +216,31 @@ class World:
         return n
 
     def sf_id(self, prefix: str) -> str:
-        # 3-character key prefix, a fixed pod/org part, then a base-62 counter: 18 characters.
-        return f"{prefix}5g00{b62(self._next(prefix), 11)}"
+        # 3-character key prefix, a pod/org part (the shard's), then a base-62 counter: 18 characters.
+        return f"{prefix}{self._pod}{b62(self._next(prefix), 11)}"
 
     def stripe_id(self, prefix: str) -> str:
         n = self._next(prefix)
-        return f"{prefix}_{b62(n * 7919 + 104729, 14)}"
+        return f"{prefix}_{b62(n * 7919 + 104729 + self.shard * STRIPE_ID_SPAN, 14)}"
 
     def num_id(self, key: str, base: int) -> str:
-        return str(base + self._next(key))
+        return str(base + self.shard * NUM_ID_SPAN + self._next(key))
+
+    def random_id(self, prefix: str) -> str:
+        """A random 64-bit id in hex (Segment ids, form conversions), drawn from the numpy stream. Shards
+        k > 0 put 'u<k>-' before the hex, so two shards' ids can never be equal."""
+        tag = f"u{self.shard}-" if self.shard else ""
+        return f"{prefix}{tag}{self.np.integers(0, 2**63):016x}"
+
+    # business units (shards) -----------------------------------------------------------------------
+    def unit_name(self, name: str) -> str:
+        """A name of something every business unit has its own of (an ad account, a campaign, a
+        webinar): shard 0's as it always was, the others' tagged with their unit."""
+        return f"{name} - BU{self.shard}" if self.shard else name
+
+    def unit_slug(self, slug: str) -> str:
+        """The same for a UTM campaign value: its own per unit, so sessions find their unit's campaign."""
+        return f"{slug}_bu{self.shard}" if self.shard else slug
 
     # time --------------------------------------------------------------------------------------
     def lag(self) -> float:
@@ -239,7 +283,9 @@ class World:
     def email_for(self, first: str, last: str, domain: str, personal_p: float) -> tuple[str, bool]:
         if self.r.random() < personal_p:
             d = self.r.choice(PERSONAL_DOMAINS)
-            return f"{first.lower()}.{last.lower()}{self.r.randrange(10, 999)}@{d}", True
+            # Other business units' people add their unit after the number: one address is one person.
+            unit = f"u{self.shard}" if self.shard else ""
+            return f"{first.lower()}.{last.lower()}{self.r.randrange(10, 999)}{unit}@{d}", True
         style = self.r.randrange(3)
         local = {0: f"{first}.{last}", 1: f"{first[0]}{last}", 2: first}[style].lower()
         return f"{local}@{domain}", False
