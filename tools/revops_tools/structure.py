@@ -4,15 +4,15 @@ shared/conventions.md, checked by a tool instead of by memory.
 Rules (each violation is one human-readable line):
 
 - Layers and names. Staging models live in `models/staging/<source>/`, are named
-  `stg_<source>__<entity>` (the folder is a declared source) and are views; the one exception is
-  the source's rejects relation `stg_<source>__rejects`, which may be a table. Base models (every
-  raw row with its disposition, the layer under staging) live in `models/staging/<source>/base/`,
-  are named `base_<source>__<entity>` and are views. Intermediate models live in
+  `stg_<source>__<entity>` (the folder is a declared source) and are views or tables (dbt_project.yml
+  chooses per engine; never incremental or ephemeral). Base models (every raw row with its
+  disposition, the layer under staging) live in `models/staging/<source>/base/`, are named
+  `base_<source>__<entity>` and are views. Intermediate models live in
   `models/intermediate/<domain>/` and are named `int_...`. Marts live in `models/marts/<domain>/`,
   are named `fct_...` or `dim_...`, are materialized `table` or `incremental` and have
   `contract.enforced: true`. No model lives anywhere else. On engines where dbt_project.yml makes
-  the staging layer tables (ENGINES_WITH_STAGING_TABLES, read from the manifest's adapter_type),
-  staging and base models may be tables too.
+  the base models tables (ENGINES_WITH_BASE_TABLES, read from the manifest's adapter_type), base
+  models may be tables too.
 - Documentation. Every model and every column of its YAML has a non-empty description, the YAML
   declares at least one column, and the YAML entry is in the folder's `_<folder>__models.yml`.
 - Primary key. Every model has a column tested both `unique` and `not_null`, or a
@@ -41,8 +41,9 @@ from typing import Any
 LAYERS = ("staging", "intermediate", "marts")
 MART_MATERIALIZATIONS = ("table", "incremental")
 MAX_IDENTIFIER_LENGTH = 63  # Postgres's NAMEDATALEN - 1
-# dbt_project.yml: staging is a layer of tables on Postgres (its planner re-plans stacks of views).
-ENGINES_WITH_STAGING_TABLES = {"postgres"}
+STAGING_MATERIALIZATIONS = ("view", "table")
+# dbt_project.yml: base models are tables on Postgres (its planner re-plans stacks of views).
+ENGINES_WITH_BASE_TABLES = {"postgres"}
 ENTITY = r"[a-z][a-z0-9_]*"
 _REF = re.compile(r"ref\(\s*['\"]([^'\"]+)['\"]\s*\)")
 
@@ -69,13 +70,13 @@ def check_manifest(manifest: dict[str, Any], project_name: str | None = None) ->
     source_names = {s.get("source_name") for s in manifest.get("sources", {}).values()}
     tests = _tests_by_model(nodes.values())
     adapter_type = manifest.get("metadata", {}).get("adapter_type")
-    staging_materializations = ("view", "table") if adapter_type in ENGINES_WITH_STAGING_TABLES else ("view",)
+    base_materializations = ("view", "table") if adapter_type in ENGINES_WITH_BASE_TABLES else ("view",)
 
     violations: list[str] = []
     for model in sorted(models, key=lambda n: n.get("original_file_path", "")):
         layer = _layer(model)
         model_tests = tests.get(model["unique_id"], [])
-        violations += _check_location(model, layer, source_names, staging_materializations)
+        violations += _check_location(model, layer, source_names, base_materializations)
         violations += _check_documentation(model)
         primary_key, key_violations = _check_primary_key(model, layer, model_tests)
         violations += key_violations
@@ -160,7 +161,7 @@ def _check_location(
     model: dict[str, Any],
     layer: str | None,
     source_names: set[str | None],
-    staging_materializations: tuple[str, ...] = ("view",),
+    base_materializations: tuple[str, ...] = ("view",),
 ) -> list[str]:
     name, parts = model.get("name", ""), _parts(model)
     materialized = model.get("config", {}).get("materialized")
@@ -177,9 +178,9 @@ def _check_location(
                                 f"stg_{source}__<entity>")
             if source_names and source not in source_names:
                 problems.append(f"{label}: staging folder '{source}' is not the name of a declared source")
-            allowed = ("view", "table") if name == f"stg_{source}__rejects" else staging_materializations
-            if materialized not in allowed:
-                problems.append(f"{label}: staging models are {_plural(allowed)} (materialized: {materialized})")
+            if materialized not in STAGING_MATERIALIZATIONS:
+                problems.append(f"{label}: staging models are {_plural(STAGING_MATERIALIZATIONS)} "
+                                f"(materialized: {materialized})")
             return problems
         if len(parts) == 5 and parts[3] == "base":
             source = parts[2]
@@ -187,8 +188,8 @@ def _check_location(
             if not re.fullmatch(rf"base_{re.escape(source)}__{ENTITY}", name):
                 problems.append(f"{label}: a base model in models/staging/{source}/base/ is named "
                                 f"base_{source}__<entity>")
-            if materialized not in staging_materializations:
-                problems.append(f"{label}: base models are {_plural(staging_materializations)} "
+            if materialized not in base_materializations:
+                problems.append(f"{label}: base models are {_plural(base_materializations)} "
                                 f"(materialized: {materialized})")
             return problems
         return [f"{label}: staging models live in models/staging/<source>/ (base models in .../<source>/base/)"]

@@ -160,9 +160,9 @@ BREAKS: dict[str, tuple[Callable[[Manifest], None], str]] = {
     "staging folder that is no source": (
         lambda m: _add(m, _model("models/staging/zendesk/stg_zendesk__tickets.sql", columns={"a": "A."})),
         "is not the name of a declared source"),
-    "staging model materialized as a table": (
-        lambda m: _node(m, "stg_stripe__customers")["config"].update(materialized="table"),
-        "staging models are views"),
+    "staging model materialized incrementally": (
+        lambda m: _node(m, "stg_stripe__customers")["config"].update(materialized="incremental"),
+        "staging models are views or tables"),
     "base model misnamed": (
         lambda m: _add(m, _model("models/staging/stripe/base/stripe_charge_raw.sql", columns={"a": "A."})),
         "is named base_stripe__<entity>"),
@@ -289,7 +289,7 @@ def _single_column_key_is_no_foreign_key(m: Manifest) -> None:
     _add(m, _test("dim_plans", "not_null", "plan_id"))
 
 
-def _postgres_staging_tables(m: Manifest) -> None:
+def _postgres_base_tables(m: Manifest) -> None:
     m["metadata"]["adapter_type"] = "postgres"
     for name in ("stg_stripe__customers", "base_stripe__customer"):
         _node(m, name)["config"].update(materialized="table")
@@ -297,7 +297,7 @@ def _postgres_staging_tables(m: Manifest) -> None:
 
 @pytest.mark.parametrize("change", [
     _pk_exempt,
-    _postgres_staging_tables,
+    _postgres_base_tables,
     _fk_exempt_under_config,
     _freshness_exempt,
     _tests_without_attached_node,
@@ -310,15 +310,15 @@ def test_documented_exceptions_pass(change: Callable[[Manifest], None]) -> None:
 
 
 @pytest.mark.parametrize("adapter_type", ["duckdb", "spark", "postgres"])
-def test_staging_tables_are_allowed_only_where_the_project_makes_them(adapter_type: str) -> None:
+def test_base_tables_are_allowed_only_where_the_project_makes_them(adapter_type: str) -> None:
     manifest = clean_manifest()
     manifest["metadata"]["adapter_type"] = adapter_type
     _node(manifest, "stg_stripe__customers")["config"].update(materialized="table")
-    _node(manifest, "base_stripe__customer")["config"].update(materialized="incremental")
+    _node(manifest, "base_stripe__customer")["config"].update(materialized="table")
     violations = check_manifest(manifest)
-    staging_table = any("stg_stripe__customers" in v and "staging models are" in v for v in violations)
-    assert staging_table == (adapter_type != "postgres"), violations
-    assert any("base_stripe__customer" in v and "base models are" in v for v in violations), violations
+    assert not any("staging models are" in v for v in violations), violations
+    base_table = any("base_stripe__customer" in v and "base models are" in v for v in violations)
+    assert base_table == (adapter_type != "postgres"), violations
 
 
 def test_cli_exits_1_and_lists_violations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

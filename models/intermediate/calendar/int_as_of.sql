@@ -1,6 +1,3 @@
--- A table: its data tests and child models each recomputed it as a view (make bench, scale 1).
-{{ config(materialized="table") }}
-
 -- The warehouse's "today": var as_of_date when set, else the latest load time in the raw data,
 -- never the wall clock, so the same data always builds the same marts. One row. The load times are
 -- read from the raw tables themselves (every raw row is in its base model, so the latest is the

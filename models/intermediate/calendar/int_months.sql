@@ -1,6 +1,3 @@
--- A table: its data tests and child models each recomputed it as a view (make bench, scale 1).
-{{ config(materialized="table") }}
-
 -- Every calendar month from the first month of the FX seed to the as-of month: the month spine
 -- that monthly KPIs are laid on. `month` is the month's first day; month_end_at is eom(m), the
 -- last instant of the month (the first instant of the next month minus nothing: compare with <).

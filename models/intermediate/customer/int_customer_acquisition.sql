@@ -1,6 +1,3 @@
--- A table: its data tests and child models each recomputed it as a view (make bench, scale 1).
-{{ config(materialized="table") }}
-
 -- How each customer-360 customer was acquired, one row per customer (kpi-definitions section 3,
 -- Acquisition channel of a customer: the channel of the lead that first converted into it). The
 -- acquisition lead is the member lead that converted first, else its first lead; its channel is

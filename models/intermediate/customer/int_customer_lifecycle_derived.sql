@@ -10,7 +10,6 @@
 --   lead              anything else
 -- A later stage implies the earlier ones, as in the funnel. first_paid_at is the customer's first
 -- succeeded charge with a positive amount.
-{{ config(materialized='table') }}
 
 with identities as (
     select * from {{ ref('int_identity_records_resolved') }}

@@ -16,7 +16,6 @@
 -- - size band: the employee count's band in the customer_size_bands seed ('unknown' without one);
 -- - sales channel: of its first won New Business opportunity, else the Stripe customer's metadata,
 --   else its first subscription's metadata.
-{{ config(materialized='table') }}
 
 with identities as (
     select * from {{ ref('int_identity_records_resolved') }}

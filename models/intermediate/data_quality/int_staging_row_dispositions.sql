@@ -1,6 +1,3 @@
--- A table: its data tests and child models each recomputed it as a view (make bench, scale 1).
-{{ config(materialized="table") }}
-
 -- How many raw rows of each table and load day staging staged, rejected (by rule) or removed as
 -- duplicate loads, deletes and merges. One loop over the staging registry (macro staging_tables),
 -- so a new raw table is counted as soon as it is registered.

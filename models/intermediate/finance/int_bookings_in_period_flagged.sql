@@ -1,6 +1,3 @@
--- A table: its data tests and child models each recomputed it as a view (make bench, scale 1).
-{{ config(materialized="table") }}
-
 -- One row per closed-won opportunity: whether its booking is an in-period booking of its close
 -- month, quarter and year, i.e. whether the opportunity was NOT open in the pipeline at the
 -- period's first instant. It was open at an instant t when it had been created before t and the

@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- One row per closed-won New Business opportunity: its booking (amount, in the deal's currency)
 -- next to the first-year value of the Stripe subscription it created, and whether the two agree.
 -- The subscription is the customer's (customer_id of the opportunity's account) first one starting

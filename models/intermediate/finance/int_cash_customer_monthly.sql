@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- One row per customer (customer_id) and month in which the customer was billed, paid, was refunded
 -- or owed money at month end: billings, collections and accounts receivable, in the reporting
 -- currency. The one computation of these KPIs; fct_cash_monthly and fct_cash_customer_monthly

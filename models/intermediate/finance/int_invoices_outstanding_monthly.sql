@@ -1,6 +1,3 @@
--- A table: its data tests and child models each recomputed it as a view (make bench, scale 1).
-{{ config(materialized="table") }}
-
 -- One row per invoice and month end at which the invoice was receivable: finalized by eom(m) and,
 -- at eom(m), not yet paid, voided or marked uncollectible, read from the instants of its status
 -- transitions (never from its current status). An instant t is at or before eom(m) when

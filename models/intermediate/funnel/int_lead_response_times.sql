@@ -1,6 +1,3 @@
--- A table: its data tests and child models each recomputed it as a view (make bench, scale 10).
-{{ config(materialized="table") }}
-
 -- Speed to lead, one row per lead: the exact time from the lead's creation to the earliest
 -- created_at of a task (call, email, meeting) or event logged against it (who_id = the lead) by a
 -- user. activity_date is a date without a time and is not used. A lead never touched has a null

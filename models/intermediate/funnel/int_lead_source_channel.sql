@@ -1,6 +1,3 @@
--- A table: its data tests and child models each recomputed it as a view (make bench, scale 10).
-{{ config(materialized="table") }}
-
 -- The acquisition (source) channel of every lead, one row per lead (kpi-definitions section 3):
 -- the channel of the lead's first marketing touch inside the attribution window (var
 -- attribution_lookback_days before the lead's creation: the first-touch touch of the lead's

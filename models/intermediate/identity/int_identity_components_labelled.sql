@@ -1,7 +1,6 @@
 -- The connected components of every identity link (int_identity_links_unioned): one row per
 -- identity record with its component's anchor (the smallest record key of the component) and its
 -- distance from the anchor in links, which tells which of its links lead towards the anchor.
-{{ config(materialized='table') }}
 
 with records as (
     select * from {{ ref('int_identity_records_unioned') }}

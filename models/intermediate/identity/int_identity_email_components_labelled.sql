@@ -1,7 +1,6 @@
 -- The connected components of the links of steps 1 and 2 (external ids, emails and company
 -- domains): the record groups that the company-name steps compare. A group's company domains
 -- decide whether a name may join it (int_identity_name_links_matched).
-{{ config(materialized='table') }}
 
 with records as (
     select * from {{ ref('int_identity_records_unioned') }}

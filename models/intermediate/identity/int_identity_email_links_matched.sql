@@ -4,7 +4,6 @@
 -- domains never count as a company domain (int_identity_record_domains_filtered).
 -- Every group links as a star to its hub, the group's smallest record key, so a domain shared by
 -- n records makes n - 1 links, never n x n.
-{{ config(materialized='table') }}
 
 with records as (
     select * from {{ ref('int_identity_records_unioned') }}

@@ -2,7 +2,6 @@
 -- from a record to the record it names. A link to a record that is not staged (a Stripe customer
 -- pointing at a deleted Salesforce account, a contact of a rejected account) adds nothing: both
 -- ends must be identity records.
-{{ config(materialized='table') }}
 
 with records as (
     select * from {{ ref('int_identity_records_unioned') }}

@@ -1,7 +1,6 @@
 -- Every identity link of the four steps, one row per link (from record, to record, method), with
 -- the method's step, confidence and strength from the identity_match_methods seed. A
 -- name-similarity link's confidence is the method's confidence x the names' similarity.
-{{ config(materialized='table') }}
 
 with external_id_links as (
     select * from {{ ref('int_identity_external_id_links_matched') }}

@@ -1,7 +1,6 @@
 -- The connected components of the links of steps 1 to 3 (external ids, emails and company
 -- domains, exact company names): the record groups that the name-similarity step compares. A group
 -- without a company domain may join its most similar name (int_identity_similar_name_links_matched).
-{{ config(materialized='table') }}
 
 with records as (
     select * from {{ ref('int_identity_records_unioned') }}

@@ -5,7 +5,6 @@
 --   carries a company domain carries one common domain. 'Polar Labs' on records of polarlabs.com
 --   and of polarlabs.de names two companies, and joins neither.
 -- The records of a usable name link as a star to its hub, the smallest record key with the name.
-{{ config(materialized='table') }}
 
 with records as (
     select * from {{ ref('int_identity_records_unioned') }}

@@ -2,7 +2,6 @@
 -- Salesforce accounts, contacts and leads, Stripe customers, HubSpot contacts (with the ids HubSpot
 -- merged into a staged contact, which have no attributes of their own) and identified web users.
 -- The attributes identity resolution compares are normalised here once.
-{{ config(materialized='table') }}
 
 with accounts as (
     select * from {{ ref('stg_salesforce__accounts') }}

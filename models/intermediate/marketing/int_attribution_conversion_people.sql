@@ -1,6 +1,3 @@
--- A table: its data tests and child models each recomputed it as a view (make bench, scale 10).
-{{ config(materialized="table") }}
-
 -- The people whose touches count for each conversion, one row per conversion and person key
 -- (the keys of int_marketing_touches: 'email:<address>', 'lead:<id>', 'contact:<id>'):
 --   * a lead conversion: that lead (its email and its lead id);

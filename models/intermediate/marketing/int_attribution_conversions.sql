@@ -1,6 +1,3 @@
--- A table: its data tests and child models each recomputed it as a view (make bench, scale 10).
-{{ config(materialized="table") }}
-
 -- The conversions that marketing touches are credited for (kpi-definitions section 4,
 -- Attribution), one row per conversion:
 --   * lead: a Salesforce lead, converted at its creation;

@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- The touches that count for each conversion, one row per conversion and touch: touches of the
 -- conversion's people (int_attribution_conversion_people, matched on any of the touch's keys:
 -- its person key, lead id or contact id) within var attribution_lookback_days (default 90)

@@ -1,6 +1,3 @@
--- A table: its data tests and child models each recomputed it as a view (make bench, scale 1).
-{{ config(materialized="table") }}
-
 -- New customers for CAC: one row per customer-360 customer in the month its MRR first became
 -- positive (the MRR home's 'new' movement, int_customer_mrr_movements; kpi-definitions section 1),
 -- with that first month's MRR in reporting currency and the customer's acquisition channel

@@ -1,6 +1,3 @@
--- A table: its data tests and child models each recomputed it as a view (make bench, scale 1).
-{{ config(materialized="table") }}
-
 -- Email engagement counts per HubSpot email campaign and send month. Each recipient of a
 -- campaign counts once per event type (unique delivered, unique opens, unique clicks), and all
 -- of a recipient's events count in the month the email was sent to that recipient (its SENT

@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- Marketing touches of known people, one row per touch (kpi-definitions section 4, Attribution):
 --   * web_session: a web session whose person is known (int_web_sessions.person_email); its
 --     channel, platform and utm_campaign as the session has them; touched at the session start;

@@ -119,6 +119,8 @@ session_starts as (
     from gaps
 ),
 
+-- both windows share the visitor's order, so the engine sorts once; a page view's place in its
+-- session is its place in the visitor's history less its landing page's (no third window)
 numbered as (
     select
         *,
@@ -126,7 +128,11 @@ numbered as (
             partition by visitor_id
             order by viewed_at, page_view_id
             rows between unbounded preceding and current row
-        ) as visitor_session_number
+        ) as visitor_session_number,
+        row_number() over (
+            partition by visitor_id
+            order by viewed_at, page_view_id
+        ) as visitor_page_view_number
     from session_starts
 ),
 
@@ -134,7 +140,8 @@ landing_views as (
     select
         visitor_id,
         visitor_session_number,
-        page_view_id as landing_page_view_id
+        page_view_id as landing_page_view_id,
+        visitor_page_view_number as landing_visitor_page_view_number
     from numbered
     where is_session_start = 1
 ),
@@ -148,10 +155,8 @@ final as (
         numbered.anonymous_id,
         numbered.user_id,
         numbered.visitor_session_number,
-        row_number() over (
-            partition by numbered.visitor_id, numbered.visitor_session_number
-            order by numbered.viewed_at, numbered.page_view_id
-        ) as session_page_view_number,
+        numbered.visitor_page_view_number - landing_views.landing_visitor_page_view_number + 1
+            as session_page_view_number,
         numbered.is_session_start = 1 as is_session_start,
         numbered.page_url,
         numbered.page_path,

@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- Web sessions, one row per session (int_web_page_views_sessionized), with
 --   * the landing page (the session's first page view) and its UTM tags and referrer host;
 --   * the channel, from the landing page through the channel_mapping seed: UTM tags (utm_source

@@ -1,7 +1,3 @@
--- A table: every test and dim_customers read it, and as a view each read recomputed the whole
--- 90-day engagement comparison (minutes per test at scale 1).
-{{ config(materialized="table") }}
-
 -- Churn-risk signals per customer (kpi-definitions section 6), at the as-of instant t
 -- (int_as_of.as_of_at; a window "in the last N days" is t - N days <= x < t), with its current MRR:
 -- - contraction: a contraction movement in a month measured in the last 90 days;

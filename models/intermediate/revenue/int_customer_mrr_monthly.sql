@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- Customer MRR by month (kpi-definitions section 1), the home of customer MRR: one row per
 -- customer-360 customer (customer_id, from dim_customer_identities' raw_stripe.customer rows) and
 -- month, from the month of the customer's first subscription to the as-of month, zero-MRR months

@@ -1,6 +1,3 @@
--- A table: its data tests and child models each recomputed it as a view (make bench, scale 1).
-{{ config(materialized="table") }}
-
 -- The months MRR is measured in, each with the instant it is measured at: eom(m), the last
 -- millisecond before the next month starts, or for the as-of month the last millisecond before
 -- int_as_of.as_of_at (facts before the as-of instant count), so a change made later never

@@ -1,7 +1,3 @@
--- A table: four data tests and int_customer_mrr_monthly read it, and as a view each read recomputed
--- every subscription's MRR (about 5.7 s per test at scale 1, `make bench`).
-{{ config(materialized="table") }}
-
 -- MRR of every Stripe customer (a billing customer, not yet a customer-360 row) by month, in the
 -- customer's billing currency: the sum of its subscriptions' MRR at the month's measuring
 -- instant, unrounded and rounded once to the currency's minor unit (the cent; the yen for JPY).

@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- The state of every Stripe subscription item at each month's measuring instant (the version of
 -- stg_stripe__subscription_item_history in force then), with its subscription's state, its price
 -- and the item's MRR before discounts in the price's currency: unit amount x quantity normalised

@@ -1,6 +1,3 @@
--- A table: its data tests and child models each recomputed it as a view (make bench, scale 1).
-{{ config(materialized="table") }}
-
 -- MRR of every Stripe subscription at each month's measuring instant, in the subscription's
 -- currency, unrounded: the sum of its items' MRR (int_subscription_items_monthly) minus the
 -- recurring discounts in force then. A coupon applies to the whole subscription: percent_off to

@@ -1,6 +1,3 @@
--- A table: its data tests and child models each recomputed it as a view (make bench, scale 1).
-{{ config(materialized="table") }}
-
 -- Committed terms of Stripe subscriptions that ended, for the billing view of the renewal rate
 -- (kpi-definitions section 1): a committed term is a billing period of 12 months or more (an
 -- annual or multi-year prepaid period), read from the current_period_start_at / _end_at of the

@@ -1,6 +1,3 @@
--- A table: its data tests and child models each recomputed it as a view (make bench, scale 1).
-{{ config(materialized="table") }}
-
 -- The state of every Stripe subscription as it stood at each month's measuring instant
 -- (int_mrr_months.measured_at: eom(m), or the as-of instant for the as-of month): the version of
 -- stg_stripe__subscription_history in force then (valid_from <= t and (valid_to is null or

@@ -1,6 +1,3 @@
--- A table: its data tests and child models each recomputed it as a view (make bench, scale 1).
-{{ config(materialized="table") }}
-
 -- Order-to-cash hand-off of every closed-won New Business opportunity, one row per opportunity:
 -- whether its customer (customer-360 customer_id of its account) has a Stripe subscription
 -- starting within 1 day of the close date (whole calendar days between the close date and the

@@ -1,6 +1,3 @@
--- A table: its data tests and child models each recomputed it as a view (make bench, scale 1).
-{{ config(materialized="table") }}
-
 -- One row per opportunity (open or closed) with what the sales marts split and measure it by:
 -- the lead it was born from (if any), its acquisition (source) channel, its sales cycle and, once
 -- closed, its amount in the reporting currency at the close month's rate (taken from

@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- The open pipeline as it stood at the first instant of every month (00:00 UTC of its first day),
 -- from opportunity history, never from today's values: one row per month and opportunity that was
 -- open then. An opportunity is in the snapshot when the history version in force at that instant

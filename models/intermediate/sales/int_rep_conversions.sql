@@ -1,6 +1,3 @@
--- A table: its data tests and child models each recomputed it as a view (make bench, scale 10).
-{{ config(materialized="table") }}
-
 -- Conversions of the contact success rate, one row per converted prospect: a call with
 -- disposition 'Meeting Booked', or an opportunity created from the rep's lead (the lead converted
 -- with an opportunity; the rep is the lead's owner). A lead that first books a meeting and later
