@@ -78,7 +78,8 @@ def test_time_by_kind_tells_tests_on_views_from_tests_on_tables() -> None:
 
 def test_build_growth_compares_scales_ten_times_apart_and_skipped_cycles_say_so() -> None:
     small = ScaleResult(scale=10, seed=1, lower_bound_seconds=10.0, build_seconds=300.0, empty_build_seconds=50.0,
-                        nodes=1000, incremental_build_seconds=12.0, build_success=True)
+                        nodes=1000, incremental_build_seconds=12.0, build_success=True,
+                        incremental_build_success=True)
     large = ScaleResult(scale=100, seed=1, lower_bound_seconds=100.0, build_seconds=3300.0, empty_build_seconds=50.0,
                         nodes=1000, build_success=True, incremental_skipped=True)
     unrelated = ScaleResult(scale=1, seed=1, lower_bound_seconds=1.0, build_seconds=80.0, build_success=True)
@@ -88,4 +89,7 @@ def test_build_growth_compares_scales_ten_times_apart_and_skipped_cycles_say_so(
     assert "build time from scale 10 to scale 100: 11.0x (target <= 10x): MISSED" in markdown
     assert "build time from scale 1 to scale 10: 3.8x (target <= 10x): met" in markdown
     assert "| 100 | skipped |" in markdown
+    # the floor of an incremental build of every node: the empty build's share, 50 / 300 and 50 / 3300
+    assert small.incremental_floor == 50 / 300
+    assert "| 12.0 | 4.0% | 16.7% | True |" in markdown and "| 1.5% | |" in markdown
     assert "scale 100, incremental build / full build: n/a" in markdown
