@@ -18,8 +18,10 @@ with sessions as (
     select * from {{ ref('int_web_sessions') }}
 ),
 
+-- every staged email event (the incremental model holds them; staging would re-run its
+-- de-duplication window over every raw row)
 email_events as (
-    select * from {{ ref('stg_hubspot__email_events') }}
+    select * from {{ ref('int_email_events_assigned') }}
 ),
 
 hubspot_contacts as (

@@ -42,8 +42,10 @@ invoices as (
     select * from {{ ref('stg_stripe__invoices') }}
 ),
 
+-- every staged page view and email event, from the incremental models that hold them (reading
+-- staging would re-run its de-duplication window over every raw row)
 page_views as (
-    select * from {{ ref('stg_web__page_views') }}
+    select * from {{ ref('int_web_page_views_sessionized') }}
 ),
 
 web_identifies as (
@@ -51,7 +53,7 @@ web_identifies as (
 ),
 
 email_events as (
-    select * from {{ ref('stg_hubspot__email_events') }}
+    select * from {{ ref('int_email_events_assigned') }}
 ),
 
 hubspot_contacts as (
