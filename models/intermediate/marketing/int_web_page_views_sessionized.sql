@@ -46,7 +46,7 @@ with page_views as (
 
     -- every page view of those visitors: the new ones, and the others as the table has them (a
     -- page view last loaded before the window has not changed since it was cut)
-    page_views_to_cut as (
+    page_views_to_cut as {{ not_materialized() }} (
         select
             page_view_id,
             anonymous_id,
@@ -85,15 +85,19 @@ with page_views as (
         where new_page_views.page_view_id is null
     ),
 {% else %}
-    page_views_to_cut as (
+    page_views_to_cut as {{ not_materialized() }} (
         select * from page_views
     ),
 {% endif %}
 
+-- The windows carry only what ordering needs (id, visitor, instant); the text columns join back
+-- by page_view_id afterwards. At scale 100 (79 M page views) the windows over whole rows ran out
+-- of DuckDB's 16 GB even alone; a hash join spills where a window partition cannot.
 visitors as (
     select
-        *,
-        coalesce(anonymous_id, {{ dbt.concat(["'user:'", "user_id"]) }}) as visitor_id
+        page_view_id,
+        coalesce(anonymous_id, {{ dbt.concat(["'user:'", "user_id"]) }}) as visitor_id,
+        viewed_at
     from page_views_to_cut
 ),
 
@@ -152,28 +156,30 @@ final as (
         {{ dbt.hash(dbt.concat(["numbered.visitor_id", "'|'", "landing_views.landing_page_view_id"])) }}
             as session_id,
         numbered.visitor_id,
-        numbered.anonymous_id,
-        numbered.user_id,
+        page_views_to_cut.anonymous_id,
+        page_views_to_cut.user_id,
         numbered.visitor_session_number,
         numbered.visitor_page_view_number - landing_views.landing_visitor_page_view_number + 1
             as session_page_view_number,
         numbered.is_session_start = 1 as is_session_start,
-        numbered.page_url,
-        numbered.page_path,
-        numbered.referrer_host,
-        numbered.utm_source,
-        numbered.utm_medium,
-        numbered.utm_campaign,
-        numbered.utm_content,
-        numbered.utm_term,
+        page_views_to_cut.page_url,
+        page_views_to_cut.page_path,
+        page_views_to_cut.referrer_host,
+        page_views_to_cut.utm_source,
+        page_views_to_cut.utm_medium,
+        page_views_to_cut.utm_campaign,
+        page_views_to_cut.utm_content,
+        page_views_to_cut.utm_term,
         numbered.previous_viewed_at,
         numbered.viewed_at,
-        numbered.loaded_at
+        page_views_to_cut.loaded_at
     from numbered
     inner join landing_views
         on
             numbered.visitor_id = landing_views.visitor_id
             and numbered.visitor_session_number = landing_views.visitor_session_number
+    inner join page_views_to_cut
+        on numbered.page_view_id = page_views_to_cut.page_view_id
 )
 
 select * from final

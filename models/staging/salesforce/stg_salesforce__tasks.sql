@@ -1,3 +1,8 @@
+-- A table, unlike most staging models: one of the largest raw tables
+-- (23 M tasks at scale 100), read by a dozen tests and by its children. As a view every one
+-- of those reads re-ran the de-duplication over every raw row; as a table it runs once.
+{{ config(materialized='table') }}
+
 -- who_id (a lead or a contact) and what_id (an opportunity or an account) are polymorphic; the
 -- Salesforce key prefix of the id tells which object each points at (00Q lead, 003 contact,
 -- 006 opportunity, 001 account), so both are also split into one typed key per object.

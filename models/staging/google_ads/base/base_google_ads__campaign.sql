@@ -1,9 +1,9 @@
 -- Every raw row of google_ads.campaign, checked.
-with source as (
+with source as {{ not_materialized() }} (
     select * from {{ source('google_ads', 'campaign') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         source.*,
         source.id as source_row_id,
@@ -14,7 +14,4 @@ checked as (
     from source
 )
 
-select
-    *,
-    {{ row_disposition('id') }} as row_disposition
-from checked
+{{ select_with_row_disposition('checked', 'id') }}

@@ -2,11 +2,11 @@
 -- stats' dates are local days of the ad account's time zone and the cost is in the account's
 -- currency, so this model joins the account (its latest load) to bring both along: staging turns
 -- the local day into a UTC instant without a join of its own.
-with source as (
+with source as {{ not_materialized() }} (
     select * from {{ source('google_ads', 'campaign_stats') }}
 ),
 
-account_loads as (
+account_loads as {{ not_materialized() }} (
     select
         id,
         time_zone,
@@ -16,16 +16,16 @@ account_loads as (
     where id is not null
 ),
 
-accounts as (
+accounts as {{ not_materialized() }} (
     select * from account_loads
     where load_rank = 1
 ),
 
-currencies as (
+currencies as {{ not_materialized() }} (
     select upper(currency_code) as currency_code from {{ ref('currencies') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         source.*,
         accounts.time_zone as account_time_zone,
@@ -46,7 +46,4 @@ checked as (
         on upper(trim(accounts.currency_code)) = currencies.currency_code
 )
 
-select
-    *,
-    {{ row_disposition(['date', 'campaign_id']) }} as row_disposition
-from checked
+{{ select_with_row_disposition('checked', ['date', 'campaign_id']) }}

@@ -1,15 +1,15 @@
 -- Every raw row of hubspot.contact, checked: the rule it breaks (if any) and what staging does
 -- with it. A contact whose id another contact lists in property_hs_merged_object_ids was merged
 -- into that one by HubSpot: it is still landed, and its disposition is 'merged'.
-with source as (
+with source as {{ not_materialized() }} (
     select * from {{ source('hubspot', 'contact') }}
 ),
 
-merged_ids as (
+merged_ids as {{ not_materialized() }} (
     {{ listed_ids('source', 'property_hs_merged_object_ids', 'id') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         source.*,
         source.id as source_row_id,
@@ -23,8 +23,6 @@ checked as (
         on source.id = merged_ids.listed_id
 )
 
-select
-    *,
-    {{ row_disposition('id', deleted='coalesce(_fivetran_deleted, false)', merged='is_merged_away') }}
-        as row_disposition
-from checked
+{{ select_with_row_disposition(
+    'checked', 'id', deleted='coalesce(_fivetran_deleted, false)', merged='is_merged_away'
+) }}

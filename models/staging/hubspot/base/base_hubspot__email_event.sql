@@ -1,10 +1,10 @@
 -- Every raw row of hubspot.email_event, checked. An event without a recipient cannot be tied to a
 -- person, so it is rejected (null_key).
-with source as (
+with source as {{ not_materialized() }} (
     select * from {{ source('hubspot', 'email_event') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         source.*,
         source.id as source_row_id,
@@ -15,7 +15,4 @@ checked as (
     from source
 )
 
-select
-    *,
-    {{ row_disposition('id') }} as row_disposition
-from checked
+{{ select_with_row_disposition('checked', 'id') }}

@@ -1,10 +1,10 @@
 -- Every raw row of hubspot.form_submission, checked. The table has no id column: a row is named by
 -- its conversion_id.
-with source as (
+with source as {{ not_materialized() }} (
     select * from {{ source('hubspot', 'form_submission') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         source.*,
         source.conversion_id as source_row_id,
@@ -15,7 +15,4 @@ checked as (
     from source
 )
 
-select
-    *,
-    {{ row_disposition('conversion_id') }} as row_disposition
-from checked
+{{ select_with_row_disposition('checked', 'conversion_id') }}

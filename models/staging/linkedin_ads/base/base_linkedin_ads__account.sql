@@ -1,14 +1,14 @@
 -- Every raw row of linkedin_ads.account, checked: the rule it breaks (if any) and what staging does
 -- with it.
-with source as (
+with source as {{ not_materialized() }} (
     select * from {{ source('linkedin_ads', 'account') }}
 ),
 
-currencies as (
+currencies as {{ not_materialized() }} (
     select upper(currency_code) as currency_code from {{ ref('currencies') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         source.*,
         source.id as source_row_id,
@@ -22,7 +22,4 @@ checked as (
         on upper(trim(source.currency)) = currencies.currency_code
 )
 
-select
-    *,
-    {{ row_disposition('id') }} as row_disposition
-from checked
+{{ select_with_row_disposition('checked', 'id') }}

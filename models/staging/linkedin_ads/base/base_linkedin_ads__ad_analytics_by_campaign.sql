@@ -2,11 +2,11 @@
 -- LinkedIn reports days in UTC, and the row carries no account: the cost is in the currency of the
 -- campaign's account, so this model joins the campaign and its account (latest loads) to bring the
 -- account id and currency along; staging needs no join of its own.
-with source as (
+with source as {{ not_materialized() }} (
     select * from {{ source('linkedin_ads', 'ad_analytics_by_campaign') }}
 ),
 
-campaign_loads as (
+campaign_loads as {{ not_materialized() }} (
     select
         id,
         account_id,
@@ -15,12 +15,12 @@ campaign_loads as (
     where id is not null
 ),
 
-campaigns as (
+campaigns as {{ not_materialized() }} (
     select * from campaign_loads
     where load_rank = 1
 ),
 
-account_loads as (
+account_loads as {{ not_materialized() }} (
     select
         id,
         currency,
@@ -29,16 +29,16 @@ account_loads as (
     where id is not null
 ),
 
-accounts as (
+accounts as {{ not_materialized() }} (
     select * from account_loads
     where load_rank = 1
 ),
 
-currencies as (
+currencies as {{ not_materialized() }} (
     select upper(currency_code) as currency_code from {{ ref('currencies') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         source.*,
         campaigns.account_id,
@@ -61,7 +61,4 @@ checked as (
         on upper(trim(accounts.currency)) = currencies.currency_code
 )
 
-select
-    *,
-    {{ row_disposition(['day', 'campaign_id']) }} as row_disposition
-from checked
+{{ select_with_row_disposition('checked', ['day', 'campaign_id']) }}

@@ -1,10 +1,10 @@
 -- Every raw row of salesforce.account, checked: the rule it breaks (if any) and what staging does
 -- with it. Staging reads the 'staged' rows, the rejects model the 'rejected' ones.
-with source as (
+with source as {{ not_materialized() }} (
     select * from {{ source('salesforce', 'account') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         source.*,
         source.id as source_row_id,
@@ -15,7 +15,4 @@ checked as (
     from source
 )
 
-select
-    *,
-    {{ row_disposition('id', deleted='coalesce(is_deleted, false)') }} as row_disposition
-from checked
+{{ select_with_row_disposition('checked', 'id', deleted='coalesce(is_deleted, false)') }}

@@ -1,15 +1,15 @@
 -- Every raw row of salesforce.campaign_member, checked: the rule it breaks (if any) and what
 -- staging does with it. Staging reads the 'staged' rows, the rejects model the 'rejected' ones.
 -- A membership needs a campaign, and one that exists in the raw campaign table.
-with source as (
+with source as {{ not_materialized() }} (
     select * from {{ source('salesforce', 'campaign_member') }}
 ),
 
-campaigns as (
+campaigns as {{ not_materialized() }} (
     select distinct id as campaign_id from {{ source('salesforce', 'campaign') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         source.*,
         source.id as source_row_id,
@@ -23,7 +23,4 @@ checked as (
         on source.campaign_id = campaigns.campaign_id
 )
 
-select
-    *,
-    {{ row_disposition('id', deleted='coalesce(is_deleted, false)') }} as row_disposition
-from checked
+{{ select_with_row_disposition('checked', 'id', deleted='coalesce(is_deleted, false)') }}

@@ -1,15 +1,15 @@
 -- Every raw row of salesforce.contact, checked: the rule it breaks (if any) and what staging does
 -- with it. Staging reads the 'staged' rows, the rejects model the 'rejected' ones.
 -- A contact that names an account must name one that exists in the raw account table.
-with source as (
+with source as {{ not_materialized() }} (
     select * from {{ source('salesforce', 'contact') }}
 ),
 
-accounts as (
+accounts as {{ not_materialized() }} (
     select distinct id as account_id from {{ source('salesforce', 'account') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         source.*,
         source.id as source_row_id,
@@ -23,7 +23,4 @@ checked as (
         on source.account_id = accounts.account_id
 )
 
-select
-    *,
-    {{ row_disposition('id', deleted='coalesce(is_deleted, false)') }} as row_disposition
-from checked
+{{ select_with_row_disposition('checked', 'id', deleted='coalesce(is_deleted, false)') }}

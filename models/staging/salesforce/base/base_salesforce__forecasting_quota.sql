@@ -1,15 +1,15 @@
 -- Every raw row of salesforce.forecasting_quota, checked: the rule it breaks (if any) and what
 -- staging does with it. Staging reads the 'staged' rows, the rejects model the 'rejected' ones.
 -- A quota must be in a currency of the currencies seed, or it cannot be converted.
-with source as (
+with source as {{ not_materialized() }} (
     select * from {{ source('salesforce', 'forecasting_quota') }}
 ),
 
-currencies as (
+currencies as {{ not_materialized() }} (
     select currency_code from {{ ref('currencies') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         source.*,
         source.id as source_row_id,
@@ -23,7 +23,4 @@ checked as (
         on upper(trim(source.currency_iso_code)) = currencies.currency_code
 )
 
-select
-    *,
-    {{ row_disposition('id') }} as row_disposition
-from checked
+{{ select_with_row_disposition('checked', 'id') }}

@@ -3,19 +3,19 @@
 -- An opportunity needs an account that exists in the raw account table (deleted accounts count:
 -- the record exists), a currency of the currencies seed, and a close date on or after the (UTC)
 -- date it was created.
-with source as (
+with source as {{ not_materialized() }} (
     select * from {{ source('salesforce', 'opportunity') }}
 ),
 
-accounts as (
+accounts as {{ not_materialized() }} (
     select distinct id as account_id from {{ source('salesforce', 'account') }}
 ),
 
-currencies as (
+currencies as {{ not_materialized() }} (
     select currency_code from {{ ref('currencies') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         source.*,
         source.id as source_row_id,
@@ -36,7 +36,4 @@ checked as (
         on upper(trim(source.currency_iso_code)) = currencies.currency_code
 )
 
-select
-    *,
-    {{ row_disposition('id', deleted='coalesce(is_deleted, false)') }} as row_disposition
-from checked
+{{ select_with_row_disposition('checked', 'id', deleted='coalesce(is_deleted, false)') }}

@@ -1,11 +1,11 @@
 -- Every raw row of salesforce.task, checked: the rule it breaks (if any) and what staging does
 -- with it. Staging reads the 'staged' rows, the rejects model the 'rejected' ones.
 -- A task must concern someone (who_id) or something (what_id); with neither it is unattributable.
-with source as (
+with source as {{ not_materialized() }} (
     select * from {{ source('salesforce', 'task') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         source.*,
         source.id as source_row_id,
@@ -17,7 +17,4 @@ checked as (
     from source
 )
 
-select
-    *,
-    {{ row_disposition('id', deleted='coalesce(is_deleted, false)') }} as row_disposition
-from checked
+{{ select_with_row_disposition('checked', 'id', deleted='coalesce(is_deleted, false)') }}

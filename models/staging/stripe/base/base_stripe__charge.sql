@@ -1,19 +1,19 @@
 -- Every raw row of stripe.charge, checked: the rule it breaks (if any) and what staging does
 -- with it. A charge without an invoice is allowed; one pointing at an invoice never landed is not.
-with source as (
+with source as {{ not_materialized() }} (
     select * from {{ source('stripe', 'charge') }}
 ),
 
-invoices as (
+invoices as {{ not_materialized() }} (
     select distinct id as invoice_id from {{ source('stripe', 'invoice') }}
     where id is not null
 ),
 
-currencies as (
+currencies as {{ not_materialized() }} (
     select lower(currency_code) as currency_code from {{ ref('currencies') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         source.*,
         source.id as source_row_id,
@@ -31,7 +31,4 @@ checked as (
         on lower(trim(source.currency)) = currencies.currency_code
 )
 
-select
-    *,
-    {{ row_disposition('id') }} as row_disposition
-from checked
+{{ select_with_row_disposition('checked', 'id') }}

@@ -1,14 +1,14 @@
 -- Every raw row of stripe.coupon, checked: the rule it breaks (if any) and what staging does
 -- with it. Percent coupons have no currency; an amount coupon's currency must be known.
-with source as (
+with source as {{ not_materialized() }} (
     select * from {{ source('stripe', 'coupon') }}
 ),
 
-currencies as (
+currencies as {{ not_materialized() }} (
     select lower(currency_code) as currency_code from {{ ref('currencies') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         source.*,
         source.id as source_row_id,
@@ -22,7 +22,4 @@ checked as (
         on lower(trim(source.currency)) = currencies.currency_code
 )
 
-select
-    *,
-    {{ row_disposition('id') }} as row_disposition
-from checked
+{{ select_with_row_disposition('checked', 'id') }}

@@ -1,14 +1,14 @@
 -- Every raw row of stripe.credit_note, checked: the rule it breaks (if any) and what staging does
 -- with it. Credit notes are subtracted from billings, so a negative one would add billings: rejected.
-with source as (
+with source as {{ not_materialized() }} (
     select * from {{ source('stripe', 'credit_note') }}
 ),
 
-currencies as (
+currencies as {{ not_materialized() }} (
     select lower(currency_code) as currency_code from {{ ref('currencies') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         source.*,
         source.id as source_row_id,
@@ -23,7 +23,4 @@ checked as (
         on lower(trim(source.currency)) = currencies.currency_code
 )
 
-select
-    *,
-    {{ row_disposition('id') }} as row_disposition
-from checked
+{{ select_with_row_disposition('checked', 'id') }}

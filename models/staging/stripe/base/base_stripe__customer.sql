@@ -1,14 +1,14 @@
 -- Every raw row of stripe.customer, checked: the rule it breaks (if any) and what staging does
 -- with it. Staging reads the 'staged' rows, the rejects model the 'rejected' ones.
-with source as (
+with source as {{ not_materialized() }} (
     select * from {{ source('stripe', 'customer') }}
 ),
 
-currencies as (
+currencies as {{ not_materialized() }} (
     select lower(currency_code) as currency_code from {{ ref('currencies') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         source.*,
         source.id as source_row_id,
@@ -22,7 +22,4 @@ checked as (
         on lower(trim(source.currency)) = currencies.currency_code
 )
 
-select
-    *,
-    {{ row_disposition('id', deleted='coalesce(is_deleted, false)') }} as row_disposition
-from checked
+{{ select_with_row_disposition('checked', 'id', deleted='coalesce(is_deleted, false)') }}

@@ -1,19 +1,19 @@
 -- Every raw row of stripe.invoice_line_item, checked: the rule it breaks (if any) and what staging
 -- does with it. A line must belong to an invoice that was landed (any load of it).
-with source as (
+with source as {{ not_materialized() }} (
     select * from {{ source('stripe', 'invoice_line_item') }}
 ),
 
-invoices as (
+invoices as {{ not_materialized() }} (
     select distinct id as invoice_id from {{ source('stripe', 'invoice') }}
     where id is not null
 ),
 
-currencies as (
+currencies as {{ not_materialized() }} (
     select lower(currency_code) as currency_code from {{ ref('currencies') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         source.*,
         source.id as source_row_id,
@@ -30,7 +30,4 @@ checked as (
         on lower(trim(source.currency)) = currencies.currency_code
 )
 
-select
-    *,
-    {{ row_disposition('id') }} as row_disposition
-from checked
+{{ select_with_row_disposition('checked', 'id') }}

@@ -1,11 +1,11 @@
 -- Every raw row of stripe.subscription_history (one row per version of a subscription), checked:
 -- the rule it breaks (if any) and what staging does with it. A version is keyed by
 -- (id, _fivetran_start); a re-synced copy of the same version is a duplicate.
-with source as (
+with source as {{ not_materialized() }} (
     select * from {{ source('stripe', 'subscription_history') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         source.*,
         source.id as source_row_id,
@@ -17,7 +17,4 @@ checked as (
     from source
 )
 
-select
-    *,
-    {{ row_disposition(['id', '_fivetran_start']) }} as row_disposition
-from checked
+{{ select_with_row_disposition('checked', ['id', '_fivetran_start']) }}

@@ -1,16 +1,16 @@
 -- Every raw row of stripe.subscription_item (one row per version of an item), checked: the rule
 -- it breaks (if any) and what staging does with it. A version is keyed by (id, _fivetran_start).
 -- Metered items have no quantity: a null quantity is fine, only a negative one is rejected.
-with source as (
+with source as {{ not_materialized() }} (
     select * from {{ source('stripe', 'subscription_item') }}
 ),
 
-prices as (
+prices as {{ not_materialized() }} (
     select distinct id as price_id from {{ source('stripe', 'price') }}
     where id is not null
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         source.*,
         source.id as source_row_id,
@@ -30,7 +30,4 @@ checked as (
         on source.plan_id = prices.price_id
 )
 
-select
-    *,
-    {{ row_disposition(['id', '_fivetran_start']) }} as row_disposition
-from checked
+{{ select_with_row_disposition('checked', ['id', '_fivetran_start']) }}

@@ -1,10 +1,10 @@
 -- Every raw row of web.identifies, checked: the rule it breaks (if any) and what staging does with
 -- it. An identify call with neither an anonymous_id nor a user_id ties nothing together (null_key).
-with source as (
+with source as {{ not_materialized() }} (
     select * from {{ source('web', 'identifies') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         source.*,
         source.id as source_row_id,
@@ -17,7 +17,4 @@ checked as (
     from source
 )
 
-select
-    *,
-    {{ row_disposition('id') }} as row_disposition
-from checked
+{{ select_with_row_disposition('checked', 'id') }}

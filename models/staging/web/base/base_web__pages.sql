@@ -1,11 +1,11 @@
 -- Every raw row of web.pages, checked: the rule it breaks (if any) and what staging does with it.
 -- A page view with neither an anonymous_id nor a user_id belongs to nobody (null_key); one whose
 -- timestamp does not parse cannot be placed in a session (invalid_timestamp).
-with source as (
+with source as {{ not_materialized() }} (
     select * from {{ source('web', 'pages') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         source.*,
         source.id as source_row_id,
@@ -18,7 +18,4 @@ checked as (
     from source
 )
 
-select
-    *,
-    {{ row_disposition('id') }} as row_disposition
-from checked
+{{ select_with_row_disposition('checked', 'id') }}
