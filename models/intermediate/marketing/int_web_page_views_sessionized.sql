@@ -20,7 +20,7 @@
 -- older page views come from the table itself.
 -- on_schema_change fail: a new column needs every visitor re-cut, so a full refresh, not a
 -- column of nulls on the old rows.
-with page_views as (
+with page_views as {{ not_materialized() }} (
     select * from {{ ref('stg_web__page_views') }}
 ),
 
@@ -91,8 +91,8 @@ with page_views as (
 {% endif %}
 
 -- The windows carry only what ordering needs (id, visitor, instant); the text columns join back
--- by page_view_id afterwards. At scale 100 (79 M page views) the windows over whole rows ran out
--- of DuckDB's 16 GB even alone; a hash join spills where a window partition cannot.
+-- by page_view_id afterwards (the narrow side is the join's build side). At scale 100 (79 M page
+-- views) windows over whole rows ran out of DuckDB's 16 GB even alone.
 visitors as (
     select
         page_view_id,
@@ -123,8 +123,6 @@ session_starts as (
     from gaps
 ),
 
--- both windows share the visitor's order, so the engine sorts once; a page view's place in its
--- session is its place in the visitor's history less its landing page's (no third window)
 numbered as (
     select
         *,
@@ -132,36 +130,39 @@ numbered as (
             partition by visitor_id
             order by viewed_at, page_view_id
             rows between unbounded preceding and current row
-        ) as visitor_session_number,
-        row_number() over (
-            partition by visitor_id
-            order by viewed_at, page_view_id
-        ) as visitor_page_view_number
+        ) as visitor_session_number
     from session_starts
 ),
 
-landing_views as (
+-- a session's landing page and each page view's place in it, from one more window over the
+-- session instead of a self-join of the numbered page views (that join made the engine keep a
+-- copy of all of them: 33 GB of spill at scale 100)
+sessions_numbered as (
     select
-        visitor_id,
-        visitor_session_number,
-        page_view_id as landing_page_view_id,
-        visitor_page_view_number as landing_visitor_page_view_number
+        *,
+        first_value(page_view_id) over (
+            partition by visitor_id, visitor_session_number
+            order by viewed_at, page_view_id
+            rows between unbounded preceding and current row
+        ) as landing_page_view_id,
+        row_number() over (
+            partition by visitor_id, visitor_session_number
+            order by viewed_at, page_view_id
+        ) as session_page_view_number
     from numbered
-    where is_session_start = 1
 ),
 
 final as (
     select
-        numbered.page_view_id,
-        {{ dbt.hash(dbt.concat(["numbered.visitor_id", "'|'", "landing_views.landing_page_view_id"])) }}
+        sessions_numbered.page_view_id,
+        {{ dbt.hash(dbt.concat(["sessions_numbered.visitor_id", "'|'", "sessions_numbered.landing_page_view_id"])) }}
             as session_id,
-        numbered.visitor_id,
+        sessions_numbered.visitor_id,
         page_views_to_cut.anonymous_id,
         page_views_to_cut.user_id,
-        numbered.visitor_session_number,
-        numbered.visitor_page_view_number - landing_views.landing_visitor_page_view_number + 1
-            as session_page_view_number,
-        numbered.is_session_start = 1 as is_session_start,
+        sessions_numbered.visitor_session_number,
+        sessions_numbered.session_page_view_number,
+        sessions_numbered.is_session_start = 1 as is_session_start,
         page_views_to_cut.page_url,
         page_views_to_cut.page_path,
         page_views_to_cut.referrer_host,
@@ -170,16 +171,12 @@ final as (
         page_views_to_cut.utm_campaign,
         page_views_to_cut.utm_content,
         page_views_to_cut.utm_term,
-        numbered.previous_viewed_at,
-        numbered.viewed_at,
+        sessions_numbered.previous_viewed_at,
+        sessions_numbered.viewed_at,
         page_views_to_cut.loaded_at
-    from numbered
-    inner join landing_views
-        on
-            numbered.visitor_id = landing_views.visitor_id
-            and numbered.visitor_session_number = landing_views.visitor_session_number
+    from sessions_numbered
     inner join page_views_to_cut
-        on numbered.page_view_id = page_views_to_cut.page_view_id
+        on sessions_numbered.page_view_id = page_views_to_cut.page_view_id
 )
 
 select * from final
