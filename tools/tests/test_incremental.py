@@ -55,43 +55,48 @@ INCREMENTAL_INPUTS = {
     "int_charges_converted": ["raw_stripe.charge"],
 }
 
-# Landed late by hand: raw table -> (staging view, how staging names the raw row's key columns).
+# Landed late by hand: raw table -> its key columns.
 LANDED_LATE = {
-    "raw_web.pages": ("stg_web__page_views", {"id": "page_view_id"}),
-    "raw_hubspot.email_event": ("stg_hubspot__email_events", {"id": "email_event_id"}),
-    "raw_google_ads.campaign_stats": (
-        "stg_google_ads__campaign_stats", {"date": "date_day", "campaign_id": "campaign_id"}
-    ),
-    "raw_facebook_ads.basic_campaign": (
-        "stg_facebook_ads__campaign_stats", {"date": "date_day", "campaign_id": "campaign_id"}
-    ),
-    "raw_linkedin_ads.ad_analytics_by_campaign": (
-        "stg_linkedin_ads__campaign_stats", {"day": "date_day", "campaign_id": "campaign_id"}
-    ),
-    "raw_stripe.invoice_line_item": ("stg_stripe__invoice_line_items", {"id": "invoice_line_item_id"}),
-    "raw_stripe.charge": ("stg_stripe__charges", {"id": "charge_id"}),
+    "raw_web.pages": ["id"],
+    "raw_hubspot.email_event": ["id"],
+    "raw_google_ads.campaign_stats": ["date", "campaign_id"],
+    "raw_facebook_ads.basic_campaign": ["date", "campaign_id"],
+    "raw_linkedin_ads.ad_analytics_by_campaign": ["day", "campaign_id"],
+    "raw_stripe.invoice_line_item": ["id"],
+    "raw_stripe.charge": ["id"],
 }
 
-# Records landed again by hand: raw table -> (staging view, how staging names the raw row's key
-# columns, the change a restatement makes; None = a re-sync of the same values).
+# Records landed again by hand: raw table -> (its key columns, the change a restatement makes; None =
+# a re-sync of the same values).
 RELOADED = {
     "raw_google_ads.campaign_stats": (
-        "stg_google_ads__campaign_stats", {"date": "date_day", "campaign_id": "campaign_id"},
+        ["date", "campaign_id"],
         "impressions = impressions + 100, clicks = clicks + 3, cost_micros = cost_micros + 2500000",
     ),
     "raw_facebook_ads.basic_campaign": (
-        "stg_facebook_ads__campaign_stats", {"date": "date_day", "campaign_id": "campaign_id"},
+        ["date", "campaign_id"],
         "impressions = impressions + 100, reach = reach + 40, inline_link_clicks = inline_link_clicks + 3, "
         "spend = spend + 2.5",
     ),
     "raw_linkedin_ads.ad_analytics_by_campaign": (
-        "stg_linkedin_ads__campaign_stats", {"day": "date_day", "campaign_id": "campaign_id"},
+        ["day", "campaign_id"],
         "impressions = impressions + 100, clicks = clicks + 3, cost_in_local_currency = cost_in_local_currency + 2.5",
     ),
-    "raw_hubspot.email_event": ("stg_hubspot__email_events", {"id": "email_event_id"}, None),
-    "raw_stripe.invoice_line_item": ("stg_stripe__invoice_line_items", {"id": "invoice_line_item_id"}, None),
-    "raw_stripe.charge": ("stg_stripe__charges", {"id": "charge_id"}, None),
+    "raw_hubspot.email_event": (["id"], None),
+    "raw_stripe.invoice_line_item": (["id"], None),
+    "raw_stripe.charge": (["id"], None),
 }
+
+
+def staged_raw_rows(table: str, key: list[str]) -> str:
+    """The raw rows of `table` that staging keeps now, as (key columns..., loaded_at): its base view's
+    'staged' rows. Not the staging model, which may be a table built before the rows landed."""
+    source, name = table.removeprefix("raw_").split(".")
+    columns = ", ".join(f'"{column}"' for column in key)
+    return (
+        f"(select {columns}, {LOAD_COLUMN} as loaded_at from staging.base_{source}__{name} "
+        "where row_disposition = 'staged')"
+    )
 
 
 def raw_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
@@ -185,18 +190,18 @@ def land_some_rows_late(path: Path, built_until) -> dict[str, int]:
     con = duckdb.connect(str(path))
     try:
         late = {}
-        for table, (staging_view, key) in LANDED_LATE.items():
-            staged_keys = ", ".join(key.values())
+        for table, key in LANDED_LATE.items():
+            staged = staged_raw_rows(table, key)
+            keys = ", ".join(f'"{column}"' for column in key)
             row = con.execute(
-                f"select {staged_keys}, loaded_at from staging.{staging_view} "
-                f"where loaded_at > ? order by loaded_at, {staged_keys} limit 1",
+                f"select {keys}, loaded_at from {staged} where loaded_at > ? order by loaded_at, {keys} limit 1",
                 [built_until],
             ).fetchone()
-            assert row is not None, f"{staging_view}: nothing landed after {built_until}"
+            assert row is not None, f"{table}: nothing staged landed after {built_until}"
             # a day before the latest load of this table that the previous build saw: inside the
             # lookback window, and older than the watermark a run without the window would use
             previous_latest = con.execute(
-                f"select max(loaded_at) from staging.{staging_view} where loaded_at <= ?", [built_until]
+                f"select max(loaded_at) from {staged} where loaded_at <= ?", [built_until]
             ).fetchone()[0]
             match = " and ".join(f'"{raw}" = ?' for raw in key)
             late[table] = con.execute(
@@ -217,14 +222,14 @@ def reload_old_records(path: Path) -> dict[str, int]:
     try:
         latest = latest_load(con)
         reloaded = {}
-        for table, (staging_view, key, change) in RELOADED.items():
-            staged_keys = ", ".join(key.values())
+        for table, (key, change) in RELOADED.items():
+            keys = ", ".join(f'"{column}"' for column in key)
             row = con.execute(
-                f"select {staged_keys}, loaded_at from staging.{staging_view} "
-                f"where loaded_at <= ? - interval {RELOAD_AGE_DAYS} day order by loaded_at, {staged_keys} limit 1",
+                f"select {keys}, loaded_at from {staged_raw_rows(table, key)} "
+                f"where loaded_at <= ? - interval {RELOAD_AGE_DAYS} day order by loaded_at, {keys} limit 1",
                 [latest],
             ).fetchone()
-            assert row is not None, f"{staging_view}: no record loaded {RELOAD_AGE_DAYS} days before {latest}"
+            assert row is not None, f"{table}: no record staged {RELOAD_AGE_DAYS} days before {latest}"
             match = " and ".join(f'"{raw}" = ?' for raw in key)
             assignments = f"{change}, {LOAD_COLUMN} = ?" if change else f"{LOAD_COLUMN} = ?"
             reloaded[table] = con.execute(
