@@ -92,42 +92,32 @@ recurring_discounts as (
 -- condition and compares every subscription month with every discount (at scale 100 the build
 -- ran for over 12 minutes on this join alone).
 discount_matches as (
-    select
-        subscriptions_with_items.subscription_id,
-        subscriptions_with_items.month,
-        subscriptions_with_items.currency_code,
-        subscriptions_with_items.billing_interval,
-        subscriptions_with_items.billing_interval_count,
-        recurring_discounts.percent_off,
-        recurring_discounts.amount_off,
-        recurring_discounts.amount_off_currency_code
-    from subscriptions_with_items
-    inner join recurring_discounts
-        on
-            subscriptions_with_items.subscription_id = recurring_discounts.subscription_id
-            and {{ within_validity_range(
-                'subscriptions_with_items.measured_at', 'recurring_discounts.start_at', 'recurring_discounts.ends_at'
-            ) }}
-
-    union all
-
-    select
-        subscriptions_with_items.subscription_id,
-        subscriptions_with_items.month,
-        subscriptions_with_items.currency_code,
-        subscriptions_with_items.billing_interval,
-        subscriptions_with_items.billing_interval_count,
-        recurring_discounts.percent_off,
-        recurring_discounts.amount_off,
-        recurring_discounts.amount_off_currency_code
-    from subscriptions_with_items
-    inner join recurring_discounts
-        on
-            subscriptions_with_items.stripe_customer_id = recurring_discounts.stripe_customer_id
-            and recurring_discounts.subscription_id is null
-            and {{ within_validity_range(
-                'subscriptions_with_items.measured_at', 'recurring_discounts.start_at', 'recurring_discounts.ends_at'
-            ) }}
+    {%- set discount_targets = [
+        'subscriptions_with_items.subscription_id = recurring_discounts.subscription_id',
+        'subscriptions_with_items.stripe_customer_id = recurring_discounts.stripe_customer_id
+            and recurring_discounts.subscription_id is null',
+    ] %}
+    {%- for discount_target in discount_targets %}
+        select
+            subscriptions_with_items.subscription_id,
+            subscriptions_with_items.month,
+            subscriptions_with_items.currency_code,
+            subscriptions_with_items.billing_interval,
+            subscriptions_with_items.billing_interval_count,
+            recurring_discounts.percent_off,
+            recurring_discounts.amount_off,
+            recurring_discounts.amount_off_currency_code
+        from subscriptions_with_items
+        inner join recurring_discounts
+            on
+                {{ discount_target }}
+                and {{ within_validity_range(
+                    'subscriptions_with_items.measured_at', 'recurring_discounts.start_at', 'recurring_discounts.ends_at'
+                ) }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 ),
 
 discounts_in_force as (
