@@ -12,7 +12,8 @@
     join is also faster: 13 s -> 8 s for stg_web__page_views); an aggregate and a hash join spill.
     Two loads of one record at the same instant (the source contract rules them out) are both
     staged, so the staging model's unique test names the record instead of one copy being dropped
-    at random. Filters on `reject_rule` (the rejects models) apply before the join.
+    at random. A filter on `reject_rule` (the rejects models) reaches the rows before the join, but
+    the aggregate still reads every raw row (stg_web__rejects: 55-84 s at scale 100).
     `key` is the record's key (a list for composite keys; every base model rejects null key parts),
     `loaded_at` orders the loads. The CTEs the relation reads need the not_materialized() hint, or
     DuckDB materialises them whole (every column, raw_row too) because they are read twice. -#}
