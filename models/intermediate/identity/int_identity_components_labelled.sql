@@ -1,17 +1,28 @@
 -- The connected components of every identity link (int_identity_links_unioned): one row per
 -- identity record with its component's anchor (the smallest record key of the component) and its
 -- distance from the anchor in links, which tells which of its links lead towards the anchor.
+-- The components of steps 1-3 (int_identity_name_components_labelled) merged by the
+-- name-similarity links; the distances over every link.
 
-with records as (
-    select * from {{ ref('int_identity_records_unioned') }}
+with name_components as (
+    select * from {{ ref('int_identity_name_components_labelled') }}
+),
+
+similar_name_links as (
+    select * from {{ ref('int_identity_similar_name_links_matched') }}
 ),
 
 links as (
     select * from {{ ref('int_identity_links_unioned') }}
 ),
 
-nodes as (
-    select record_key as node_key from records
+{{ merged_components_ctes('name_components', 'similar_name_links', var('identity_propagation_rounds')) }},
+
+anchored_nodes as (
+    select
+        record_key as node_key,
+        record_key = component_key as is_anchor
+    from merged_components
 ),
 
 edges as (
@@ -26,25 +37,16 @@ edges as (
     from links
 ),
 
-{{ connected_components_ctes('nodes', 'edges', var('identity_propagation_rounds')) }},
-
-anchored_nodes as (
-    select
-        node_key,
-        node_key = component_key as is_anchor
-    from components
-),
-
 {{ anchor_distance_ctes('anchored_nodes', 'edges', var('identity_propagation_rounds')) }},
 
 final as (
     select
-        components.node_key as record_key,
-        components.component_key,
+        merged_components.record_key,
+        merged_components.component_key,
         anchor_distances.anchor_distance
-    from components
+    from merged_components
     inner join anchor_distances
-        on components.node_key = anchor_distances.node_key
+        on merged_components.record_key = anchor_distances.node_key
 )
 
 select * from final
