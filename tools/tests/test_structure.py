@@ -75,6 +75,19 @@ def _source(source: str, table: str) -> dict[str, Any]:
     }
 
 
+# fct_mrr reads dim_customers (a table) through one import CTE, twice
+_READS_TWICE = """with customers as {hint}(
+    select * from {{{{ ref('dim_customers') }}}}
+),
+current_customers as (
+    select customer_id from customers where is_current
+)
+select customers.customer_id
+from customers
+inner join current_customers on customers.customer_id = current_customers.customer_id
+"""
+
+
 def clean_manifest() -> Manifest:
     """A small project that follows every rule: base, staging, rejects, intermediate and marts."""
     nodes = [
@@ -111,6 +124,7 @@ def clean_manifest() -> Manifest:
         "sources": {s["unique_id"]: s for s in [_source("stripe", "customer")]},
     }
     _node(manifest, "fct_mrr")["columns"]["plan_id"]["meta"] = {"fk_exempt": "no plan dimension yet"}
+    _node(manifest, "fct_mrr")["raw_code"] = _READS_TWICE.format(hint="{{ not_materialized() }} ")
     return manifest
 
 
@@ -229,6 +243,9 @@ BREAKS: dict[str, tuple[Callable[[Manifest], None], str]] = {
     "fk_exempt without a reason": (
         lambda m: _node(m, "fct_mrr")["columns"]["plan_id"].update(meta={"fk_exempt": " "}),
         "foreign key 'plan_id' has no relationships test"),
+    "import CTE of a table read twice without the hint": (
+        lambda m: _node(m, "fct_mrr").update(raw_code=_READS_TWICE.format(hint="")),
+        "import CTE 'customers' of dim_customers is read 2 times"),
     "source table without loaded_at_field": (
         lambda m: [s.update(loaded_at_field=None) or s["config"].update(loaded_at_field=None)
                    for s in m["sources"].values()],
@@ -289,6 +306,16 @@ def _single_column_key_is_no_foreign_key(m: Manifest) -> None:
     _add(m, _test("dim_plans", "not_null", "plan_id"))
 
 
+def _import_cte_of_a_view_read_twice(m: Manifest) -> None:
+    _node(m, "int_customer_months_spined").update(
+        raw_code=_READS_TWICE.format(hint="").replace("dim_customers", "stg_stripe__customers"))
+
+
+def _import_cte_read_once(m: Manifest) -> None:
+    _node(m, "fct_mrr").update(raw_code="with customers as (\n    select * from {{ ref('dim_customers') }}\n)\n"
+                                        "select customer_id from customers\n")
+
+
 def _postgres_base_tables(m: Manifest) -> None:
     m["metadata"]["adapter_type"] = "postgres"
     for name in ("stg_stripe__customers", "base_stripe__customer"):
@@ -302,6 +329,8 @@ def _postgres_base_tables(m: Manifest) -> None:
     _freshness_exempt,
     _tests_without_attached_node,
     _single_column_key_is_no_foreign_key,
+    _import_cte_read_once,
+    _import_cte_of_a_view_read_twice,
 ])
 def test_documented_exceptions_pass(change: Callable[[Manifest], None]) -> None:
     manifest = clean_manifest()

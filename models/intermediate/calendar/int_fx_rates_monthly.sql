@@ -1,7 +1,7 @@
 -- The monthly rate that converts one unit of a currency into the reporting currency
 -- (var reporting_currency): amount_reporting = amount * rate_to_reporting, at the rate of the
 -- month the amount belongs to.
-with rates as (
+with rates as {{ not_materialized() }} (
     select * from {{ ref('fx_rates_monthly') }}
 ),
 

@@ -6,7 +6,7 @@
 -- mapped through the channel_mapping seed, 'other' when the seed does not list it, else 'direct');
 -- 'direct' when the customer has no lead. first_touch_at is the instant of that first touch, or
 -- the lead's creation when the channel does not come from a touch.
-with identities as (
+with identities as {{ not_materialized() }} (
     select * from {{ ref('int_identity_records_resolved') }}
 ),
 

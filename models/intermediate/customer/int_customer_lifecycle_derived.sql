@@ -11,7 +11,7 @@
 -- A later stage implies the earlier ones, as in the funnel. first_paid_at is the customer's first
 -- succeeded charge with a positive amount.
 
-with identities as (
+with identities as {{ not_materialized() }} (
     select * from {{ ref('int_identity_records_resolved') }}
 ),
 
@@ -31,7 +31,7 @@ lead_history as (
     select * from {{ ref('stg_salesforce__lead_history') }}
 ),
 
-as_of as (
+as_of as {{ not_materialized() }} (
     select * from {{ ref('int_as_of') }}
 ),
 

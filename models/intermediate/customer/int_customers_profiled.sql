@@ -17,7 +17,7 @@
 -- - sales channel: of its first won New Business opportunity, else the Stripe customer's metadata,
 --   else its first subscription's metadata.
 
-with identities as (
+with identities as {{ not_materialized() }} (
     select * from {{ ref('int_identity_records_resolved') }}
 ),
 
@@ -45,7 +45,7 @@ opportunities as (
     select * from {{ ref('stg_salesforce__opportunities') }}
 ),
 
-country_codes as (
+country_codes as {{ not_materialized() }} (
     select * from {{ ref('country_codes') }}
 ),
 

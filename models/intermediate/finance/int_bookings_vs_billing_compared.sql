@@ -21,7 +21,7 @@ with bookings as (
     where is_won and opportunity_type = 'New Business'
 ),
 
-identities as (
+identities as {{ not_materialized() }} (
     select * from {{ ref('dim_customer_identities') }}
 ),
 
@@ -33,7 +33,7 @@ subscription_history as (
     select * from {{ ref('stg_stripe__subscription_history') }}
 ),
 
-invoices as (
+invoices as {{ not_materialized() }} (
     select * from {{ ref('int_invoices_enriched') }}
 ),
 

@@ -10,7 +10,7 @@
 -- rounded to the cent once (charges in int_charges_converted, incremental); the sums here and above
 -- are sums of those cents, so every roll-up agrees to the cent with the documents BI users drill
 -- into.
-with invoices as (
+with invoices as {{ not_materialized() }} (
     select * from {{ ref('int_invoices_enriched') }}
 ),
 
@@ -18,7 +18,7 @@ credit_notes as (
     select * from {{ ref('stg_stripe__credit_notes') }}
 ),
 
-charges as (
+charges as {{ not_materialized() }} (
     select * from {{ ref('int_charges_converted') }}
 ),
 
@@ -26,7 +26,7 @@ refunds as (
     select * from {{ ref('stg_stripe__refunds') }}
 ),
 
-stripe_customers as (
+stripe_customers as {{ not_materialized() }} (
     select * from {{ ref('int_stripe_customers_mapped') }}
 ),
 
@@ -34,7 +34,7 @@ outstanding_invoices as (
     select * from {{ ref('int_invoices_outstanding_monthly') }}
 ),
 
-fx_rates as (
+fx_rates as {{ not_materialized() }} (
     select * from {{ ref('int_fx_rates_monthly') }}
 ),
 

@@ -26,7 +26,7 @@ with charges as (
     select * from {{ ref('stg_stripe__charges') }}
 ),
 
-fx_rates as (
+fx_rates as {{ not_materialized() }} (
     select * from {{ ref('int_fx_rates_monthly') }}
 ),
 

@@ -12,7 +12,7 @@ similar_name_links as (
     select * from {{ ref('int_identity_similar_name_links_matched') }}
 ),
 
-links as (
+links as {{ not_materialized() }} (
     select * from {{ ref('int_identity_links_unioned') }}
 ),
 

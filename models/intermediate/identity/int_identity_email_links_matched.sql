@@ -5,11 +5,11 @@
 -- Every group links as a star to its hub, the group's smallest record key, so a domain shared by
 -- n records makes n - 1 links, never n x n.
 
-with records as (
+with records as {{ not_materialized() }} (
     select * from {{ ref('int_identity_records_unioned') }}
 ),
 
-record_domains as (
+record_domains as {{ not_materialized() }} (
     select * from {{ ref('int_identity_record_domains_filtered') }}
 ),
 

@@ -3,7 +3,7 @@
 -- pointing at a deleted Salesforce account, a contact of a rejected account) adds nothing: both
 -- ends must be identity records.
 
-with records as (
+with records as {{ not_materialized() }} (
     select * from {{ ref('int_identity_records_unioned') }}
 ),
 

@@ -14,7 +14,7 @@ record_domains as (
     select * from {{ ref('int_identity_record_domains_filtered') }}
 ),
 
-components as (
+components as {{ not_materialized() }} (
     select * from {{ ref('int_identity_email_components_labelled') }}
 ),
 

@@ -1,7 +1,7 @@
 -- The company domains each identity record carries: the domain of its email address and its
 -- website's domain, without the free and consumer mail providers of the personal_email_domains
 -- seed (an address at gmail.com says nothing about the company the person works for).
-with records as (
+with records as {{ not_materialized() }} (
     select * from {{ ref('int_identity_records_unioned') }}
 ),
 

@@ -10,11 +10,11 @@ with records as (
     select * from {{ ref('int_identity_records_unioned') }}
 ),
 
-components as (
+components as {{ not_materialized() }} (
     select * from {{ ref('int_identity_components_labelled') }}
 ),
 
-links as (
+links as {{ not_materialized() }} (
     select * from {{ ref('int_identity_links_unioned') }}
 ),
 

@@ -24,7 +24,7 @@ record_domains as (
     select * from {{ ref('int_identity_record_domains_filtered') }}
 ),
 
-components as (
+components as {{ not_materialized() }} (
     select * from {{ ref('int_identity_name_components_labelled') }}
 ),
 

@@ -4,7 +4,7 @@
 --   * a won-opportunity conversion: every person of its account, so that expansions are credited
 --     too: the account's contacts (email and contact id) and the leads converted into the account
 --     (email and lead id).
-with conversions as (
+with conversions as {{ not_materialized() }} (
     select * from {{ ref('int_attribution_conversions') }}
 ),
 

@@ -15,7 +15,7 @@ closed_opportunities as (
     select * from {{ ref('int_opportunities_closed_valued') }}
 ),
 
-customer_identities as (
+customer_identities as {{ not_materialized() }} (
     select * from {{ ref('dim_customer_identities') }}
 ),
 

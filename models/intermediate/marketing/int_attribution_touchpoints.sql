@@ -21,7 +21,7 @@ conversion_people as (
     select * from {{ ref('int_attribution_conversion_people') }}
 ),
 
-touches as (
+touches as {{ not_materialized() }} (
     select * from {{ ref('int_marketing_touches') }}
 ),
 

@@ -20,7 +20,7 @@
 -- edited once sent, so the rows already in the table are what staging has for them.
 -- on_schema_change fail: a new column has to be filled on every event, so a full refresh
 -- (`dbt build --full-refresh -s int_email_events_assigned+`), never a column of nulls on old rows.
-with email_events as (
+with email_events as {{ not_materialized() }} (
     select * from {{ ref('stg_hubspot__email_events') }}
 ),
 

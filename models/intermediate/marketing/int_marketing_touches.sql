@@ -52,7 +52,7 @@ ad_campaigns as (
     select * from {{ ref('int_ad_campaigns_unioned') }}
 ),
 
-customer_identities as (
+customer_identities as {{ not_materialized() }} (
     select * from {{ ref('dim_customer_identities') }}
 ),
 

@@ -18,11 +18,11 @@
 {%- set site_hosts = var('site_hosts') %}
 {%- set platforms = var('ad_platforms') %}
 
-with page_views as (
+with page_views as {{ not_materialized() }} (
     select * from {{ ref('int_web_page_views_sessionized') }}
 ),
 
-channel_mapping as (
+channel_mapping as {{ not_materialized() }} (
     select * from {{ ref('channel_mapping') }}
 ),
 
@@ -42,7 +42,7 @@ ad_campaigns as (
     select * from {{ ref('int_ad_campaigns_unioned') }}
 ),
 
-customer_identities as (
+customer_identities as {{ not_materialized() }} (
     select * from {{ ref('dim_customer_identities') }}
 ),
 

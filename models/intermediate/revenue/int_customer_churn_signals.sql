@@ -26,7 +26,7 @@ mrr_months as (
     select * from {{ ref('int_mrr_months') }}
 ),
 
-as_of as (
+as_of as {{ not_materialized() }} (
     select * from {{ ref('int_as_of') }}
 ),
 

@@ -23,7 +23,7 @@ identities as (
     select * from {{ ref('dim_customer_identities') }}
 ),
 
-fx_rates as (
+fx_rates as {{ not_materialized() }} (
     select * from {{ ref('int_fx_rates_monthly') }}
 ),
 

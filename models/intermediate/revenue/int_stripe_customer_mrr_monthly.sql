@@ -3,7 +3,7 @@
 -- instant, unrounded and rounded once to the currency's minor unit (the cent; the yen for JPY).
 -- One row per Stripe customer and month, from the month of its first subscription to the as-of
 -- month, zero-MRR months included.
-with subscription_mrr as (
+with subscription_mrr as {{ not_materialized() }} (
     select * from {{ ref('int_subscription_mrr_monthly') }}
 ),
 

@@ -17,7 +17,7 @@ subscription_mrr as (
     select * from {{ ref('int_subscription_mrr_monthly') }}
 ),
 
-as_of as (
+as_of as {{ not_materialized() }} (
     select * from {{ ref('int_as_of') }}
 ),
 

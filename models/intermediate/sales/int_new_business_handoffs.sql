@@ -24,7 +24,7 @@ invoices as (
     select * from {{ ref('stg_stripe__invoices') }}
 ),
 
-identities as (
+identities as {{ not_materialized() }} (
     select * from {{ ref('dim_customer_identities') }}
 ),
 

@@ -24,7 +24,7 @@ leads as (
     select * from {{ ref('stg_salesforce__leads') }}
 ),
 
-lead_channels as (
+lead_channels as {{ not_materialized() }} (
     select * from {{ ref('int_lead_source_channel') }}
 ),
 

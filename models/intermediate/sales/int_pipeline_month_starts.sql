@@ -19,7 +19,7 @@ months as (
     select * from {{ ref('int_months') }}
 ),
 
-fx_rates as (
+fx_rates as {{ not_materialized() }} (
     select * from {{ ref('int_fx_rates_monthly') }}
 ),
 

@@ -13,7 +13,7 @@
 ] %}
 {%- set sales_channels = ['direct', 'self-serve', 'partner'] %}
 
-with bookings as (
+with bookings as {{ not_materialized() }} (
     select * from {{ ref('fct_bookings') }}
 ),
 

@@ -8,7 +8,7 @@
 --     stage s by today; at stage closed_won, won / leads created is the funnel conversion rate.
 -- Every month from the first lead to the as-of month, every channel and stage has a row (zero
 -- counts included); source_channel 'all' is the total of the channels.
-with lead_funnel as (
+with lead_funnel as {{ not_materialized() }} (
     select * from {{ ref('fct_lead_funnel') }}
 ),
 

@@ -6,11 +6,11 @@
 -- touch takes the remainder. Credited bookings and first-year ACV are the conversion's amount x
 -- credit rounded to the cent, the last touch again taking the remainder, so they sum to the
 -- conversion's amount to the cent.
-with conversions as (
+with conversions as {{ not_materialized() }} (
     select * from {{ ref('int_attribution_conversions') }}
 ),
 
-touchpoints as (
+touchpoints as {{ not_materialized() }} (
     select * from {{ ref('int_attribution_touchpoints') }}
 ),
 

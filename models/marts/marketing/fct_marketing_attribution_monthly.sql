@@ -8,7 +8,7 @@
 -- day's month, repeated for every model (spend does not depend on the model). Ratios are null
 -- when the denominator is zero: conversions credited to touches without spend (organic, email,
 -- events, direct) have no cost per lead or ROAS.
-with credits as (
+with credits as {{ not_materialized() }} (
     select * from {{ ref('fct_attribution_credits') }}
 ),
 

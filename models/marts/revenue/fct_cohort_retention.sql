@@ -3,7 +3,7 @@
 -- the cohort's customers with MRR > 0 at cohort + k; revenue retention = the cohort's MRR at
 -- cohort + k / its MRR at cohort + 0 (reporting currency, each month at its own rate; customers
 -- who returned count again). One row per cohort month and month offset.
-with customer_mrr as (
+with customer_mrr as {{ not_materialized() }} (
     select * from {{ ref('int_customer_mrr_monthly') }}
 ),
 

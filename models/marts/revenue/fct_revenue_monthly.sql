@@ -21,7 +21,7 @@
     ('acquisition_channel', 'acquisition_channel', 'acquisition_channel'),
 ] %}
 
-with customer_facts as (
+with customer_facts as {{ not_materialized() }} (
     select * from {{ ref('int_customer_mrr_segmented') }}
 ),
 

@@ -6,7 +6,7 @@
 -- seed. Status: no_value when the value is null, no_target when the seed has no target, else
 -- on_target when the value is at or beyond the target in the KPI's good direction (>= for
 -- higher_is_better, <= for lower_is_better) and off_target otherwise.
-with kpi_values as (
+with kpi_values as {{ not_materialized() }} (
     select * from {{ ref('int_kpi_values_collected') }}
 ),
 
