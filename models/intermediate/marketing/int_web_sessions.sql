@@ -17,6 +17,20 @@
 --     else the HubSpot contact).
 {%- set site_hosts = var('site_hosts') %}
 {%- set platforms = var('ad_platforms') %}
+{#- a landing page's derived columns, on a landing page's columns (of a page view or a session) #}
+{%- set has_utm_tags = 'utm_source is not null or utm_medium is not null' %}
+{%- set external_referrer_host -%}
+    {%- if site_hosts -%}
+        case when referrer_host in ({{ quoted_list(site_hosts) }}) then null else referrer_host end
+    {%- else -%}
+        referrer_host
+    {%- endif -%}
+{%- endset %}
+{%- set source_platform -%}
+    case
+    {%- for platform, settings in platforms.items() %} when utm_source in ({{ quoted_list(settings['utm_sources']) }}) then '{{ platform }}'
+    {%- endfor %} end
+{%- endset %}
 
 with page_views as {{ not_materialized() }} (
     select * from {{ ref('int_web_page_views_sessionized') }}
@@ -46,43 +60,65 @@ customer_identities as {{ not_materialized() }} (
     select * from {{ ref('dim_customer_identities') }}
 ),
 
-sessions as (
+-- One row per session: its landing page view (the first: exactly one per session) with the
+-- session's narrow aggregates joined to it. Everything else a session gets comes from small
+-- lookups of the distinct landing values, so no other session-sized relation is joined or
+-- materialised: at scale 100 (46 M sessions) joining the sessions to their landing pages, channels
+-- and persons by session_id spilled more than 30 GB and ran the disk full.
+session_activity as (
     select
         session_id,
-        visitor_id,
         min(anonymous_id) as anonymous_id,
         max(user_id) as page_view_user_id,
         min(viewed_at) as started_at,
         max(viewed_at) as last_viewed_at,
         count(*) as page_views
     from page_views
-    group by session_id, visitor_id
+    group by session_id
 ),
 
-landing_pages as (
+sessions as (
     select
-        session_id,
-        page_url as landing_page_url,
-        page_path as landing_page_path,
-        referrer_host,
+        landing_page_views.session_id,
+        landing_page_views.visitor_id,
+        session_activity.anonymous_id,
+        session_activity.page_view_user_id,
+        session_activity.started_at,
+        session_activity.last_viewed_at,
+        session_activity.page_views,
+        landing_page_views.page_url as landing_page_url,
+        landing_page_views.page_path as landing_page_path,
+        landing_page_views.referrer_host,
+        landing_page_views.utm_source,
+        landing_page_views.utm_medium,
+        landing_page_views.utm_campaign,
+        landing_page_views.utm_content,
+        landing_page_views.utm_term
+    from page_views as landing_page_views
+    inner join session_activity
+        on landing_page_views.session_id = session_activity.session_id
+    where landing_page_views.session_page_view_number = 1
+),
+
+landed_sessions as (
+    select
+        *,
+        {{ has_utm_tags }} as has_utm_tags,
+        {{ external_referrer_host }} as external_referrer_host,
+        {{ source_platform }} as source_platform
+    from sessions
+),
+
+-- the distinct landing values, from the landing page views
+landing_values as (
+    select distinct
         utm_source,
         utm_medium,
         utm_campaign,
-        utm_content,
-        utm_term,
-        utm_source is not null or utm_medium is not null as has_utm_tags,
-        case
-            when referrer_host is null then null
-            {%- if site_hosts %}
-                when referrer_host in ({{ quoted_list(site_hosts) }}) then null
-            {%- endif %}
-            else referrer_host
-        end as external_referrer_host,
-        case
-            {% for platform, settings in platforms.items() -%}
-                when utm_source in ({{ quoted_list(settings['utm_sources']) }}) then '{{ platform }}'
-            {% endfor -%}
-        end as source_platform
+        referrer_host,
+        {{ has_utm_tags }} as has_utm_tags,
+        {{ external_referrer_host }} as external_referrer_host,
+        {{ source_platform }} as source_platform
     from page_views
     where session_page_view_number = 1
 ),
@@ -92,7 +128,7 @@ utm_pairs as (
     select distinct
         coalesce(utm_source, '') as source_input,
         coalesce(utm_medium, '') as medium_input
-    from landing_pages
+    from landing_values
     where has_utm_tags
 ),
 
@@ -125,7 +161,7 @@ referrer_matches as (
         ) as match_rank
     from (
         select distinct external_referrer_host
-        from landing_pages
+        from landing_values
         where external_referrer_host is not null
     ) as referrers
     inner join channel_mapping
@@ -134,48 +170,30 @@ referrer_matches as (
             and referrers.external_referrer_host = channel_mapping.source_value
 ),
 
-channels as (
-    select
-        landing_pages.*,
-        case
-            when landing_pages.has_utm_tags then coalesce(utm_matches.channel, 'other')
-            when landing_pages.external_referrer_host is not null
-                then coalesce(referrer_matches.channel, 'referral')
-            else 'direct'
-        end as channel,
-        case
-            when landing_pages.has_utm_tags then coalesce(utm_matches.is_paid, false)
-            when landing_pages.external_referrer_host is not null then coalesce(referrer_matches.is_paid, false)
-            else false
-        end as is_paid
-    from landing_pages
-    left join utm_matches
-        on
-            landing_pages.has_utm_tags
-            and coalesce(landing_pages.utm_source, '') = utm_matches.source_input
-            and coalesce(landing_pages.utm_medium, '') = utm_matches.medium_input
-            and utm_matches.match_rank = 1
-    left join referrer_matches
-        on
-            landing_pages.external_referrer_host = referrer_matches.external_referrer_host
-            and referrer_matches.match_rank = 1
-),
-
+-- the ad campaign of each distinct campaign tag and platform (used for paid sessions only): the
+-- campaign of the platform whose links use the session's utm_source first
 ad_campaign_matches as (
     select
-        channels.session_id,
+        campaign_values.utm_campaign,
+        campaign_values.source_platform_key,
         ad_campaigns.platform,
         ad_campaigns.ad_campaign_key,
         row_number() over (
-            partition by channels.session_id
+            partition by campaign_values.utm_campaign, campaign_values.source_platform_key
             order by
-                case when ad_campaigns.platform = channels.source_platform then 0 else 1 end,
+                case when ad_campaigns.platform = campaign_values.source_platform then 0 else 1 end,
                 ad_campaigns.platform,
                 ad_campaigns.campaign_id
         ) as match_rank
-    from channels
-    inner join ad_campaigns on channels.utm_campaign = ad_campaigns.utm_campaign
-    where channels.is_paid
+    from (
+        select distinct
+            utm_campaign,
+            source_platform,
+            coalesce(source_platform, '') as source_platform_key
+        from landing_values
+        where utm_campaign is not null
+    ) as campaign_values
+    inner join ad_campaigns on campaign_values.utm_campaign = ad_campaigns.utm_campaign
 ),
 
 -- the person behind the session
@@ -311,10 +329,38 @@ form_persons as (
     where surviving_contacts.hubspot_contact_id is not null
 ),
 
-persons as (
+sessions_channelled as (
     select
-        sessions.session_id,
-        coalesce(by_anonymous_id.user_id, sessions.page_view_user_id) as user_id,
+        landed_sessions.*,
+        case
+            when landed_sessions.has_utm_tags then coalesce(utm_matches.channel, 'other')
+            when landed_sessions.external_referrer_host is not null
+                then coalesce(referrer_matches.channel, 'referral')
+            else 'direct'
+        end as channel,
+        case
+            when landed_sessions.has_utm_tags then coalesce(utm_matches.is_paid, false)
+            when landed_sessions.external_referrer_host is not null then coalesce(referrer_matches.is_paid, false)
+            else false
+        end as is_paid
+    from landed_sessions
+    -- has_utm_tags stays out of the join condition, which must be equalities only to be hashed: an
+    -- untagged session's match is never used (the case above looks at has_utm_tags first)
+    left join utm_matches
+        on
+            coalesce(landed_sessions.utm_source, '') = utm_matches.source_input
+            and coalesce(landed_sessions.utm_medium, '') = utm_matches.medium_input
+            and utm_matches.match_rank = 1
+    left join referrer_matches
+        on
+            landed_sessions.external_referrer_host = referrer_matches.external_referrer_host
+            and referrer_matches.match_rank = 1
+),
+
+sessions_with_persons as (
+    select
+        sessions_channelled.*,
+        coalesce(by_anonymous_id.user_id, sessions_channelled.page_view_user_id) as user_id,
         form_persons.hubspot_contact_id,
         coalesce(by_anonymous_id.email, by_user_id.email, form_persons.email) as person_email,
         case
@@ -322,18 +368,18 @@ persons as (
             when by_user_id.email is not null then 'user_id'
             when form_persons.email is not null then 'form_submission'
         end as identity_source
-    from sessions
+    from sessions_channelled
     left join latest_identify_by_anonymous_id as by_anonymous_id
         on
-            sessions.anonymous_id = by_anonymous_id.anonymous_id
+            sessions_channelled.anonymous_id = by_anonymous_id.anonymous_id
             and by_anonymous_id.identify_rank = 1
     left join latest_identify_by_user_id as by_user_id
         on
-            coalesce(by_anonymous_id.user_id, sessions.page_view_user_id) = by_user_id.user_id
+            coalesce(by_anonymous_id.user_id, sessions_channelled.page_view_user_id) = by_user_id.user_id
             and by_user_id.identify_rank = 1
     left join form_persons
         on
-            sessions.session_id = form_persons.session_id
+            sessions_channelled.session_id = form_persons.session_id
             and form_persons.submission_rank = 1
 ),
 
@@ -342,44 +388,43 @@ final as (
         sessions.session_id,
         sessions.visitor_id,
         sessions.anonymous_id,
-        persons.user_id,
-        persons.hubspot_contact_id,
-        persons.person_email,
-        persons.identity_source,
+        sessions.user_id,
+        sessions.hubspot_contact_id,
+        sessions.person_email,
+        sessions.identity_source,
         coalesce(by_user.customer_id, by_contact.customer_id) as customer_id,
-        channels.channel,
-        channels.is_paid,
+        sessions.channel,
+        sessions.is_paid,
         case
-            when channels.is_paid then coalesce(ad_campaign_matches.platform, channels.source_platform)
+            when sessions.is_paid then coalesce(ad_campaign_matches.platform, sessions.source_platform)
         end as platform,
-        ad_campaign_matches.ad_campaign_key,
-        channels.utm_source,
-        channels.utm_medium,
-        channels.utm_campaign,
-        channels.utm_content,
-        channels.utm_term,
-        channels.referrer_host,
-        channels.landing_page_url,
-        channels.landing_page_path,
+        case when sessions.is_paid then ad_campaign_matches.ad_campaign_key end as ad_campaign_key,
+        sessions.utm_source,
+        sessions.utm_medium,
+        sessions.utm_campaign,
+        sessions.utm_content,
+        sessions.utm_term,
+        sessions.referrer_host,
+        sessions.landing_page_url,
+        sessions.landing_page_path,
         cast(sessions.page_views as {{ dbt.type_bigint() }}) as page_views,
         sessions.started_at,
         sessions.last_viewed_at,
         cast({{ dbt.date_trunc('month', 'sessions.started_at') }} as date) as session_month
-    from sessions
-    inner join channels on sessions.session_id = channels.session_id
-    inner join persons on sessions.session_id = persons.session_id
+    from sessions_with_persons as sessions
     left join ad_campaign_matches
         on
-            sessions.session_id = ad_campaign_matches.session_id
+            sessions.utm_campaign = ad_campaign_matches.utm_campaign
+            and coalesce(sessions.source_platform, '') = ad_campaign_matches.source_platform_key
             and ad_campaign_matches.match_rank = 1
     left join customer_identities as by_user
         on
             by_user.source_table = 'raw_web.identifies'
-            and persons.user_id = by_user.source_id
+            and sessions.user_id = by_user.source_id
     left join customer_identities as by_contact
         on
             by_contact.source_table = 'raw_hubspot.contact'
-            and persons.hubspot_contact_id = by_contact.source_id
+            and sessions.hubspot_contact_id = by_contact.source_id
 )
 
 select * from final
