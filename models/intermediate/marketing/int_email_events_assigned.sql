@@ -84,47 +84,52 @@ with email_events as {{ not_materialized() }} (
         where new_email_events.email_event_id is null
     ),
 {% else %}
-    events_to_assign as (
+    events_to_assign as {{ not_materialized() }} (
         select * from email_events
     ),
 {% endif %}
 
+-- each campaign recipient's send instant and first event: an aggregate joined back, not a window,
+-- which would carry every column of every event through its sort (at scale 100, 60 M events)
 recipient_sends as (
     select
-        *,
-        min(case when event_type = 'SENT' then occurred_at end) over (
-            partition by email_campaign_id, recipient_email
-        ) as recipient_sent_at,
-        min(occurred_at) over (
-            partition by email_campaign_id, recipient_email
-        ) as recipient_first_event_at
+        email_campaign_id,
+        recipient_email,
+        min(case when event_type = 'SENT' then occurred_at end) as recipient_sent_at,
+        min(occurred_at) as recipient_first_event_at
     from events_to_assign
+    where recipient_email is not null
+    group by email_campaign_id, recipient_email
 ),
 
 final as (
     select
         -- ids
-        email_event_id,
-        email_campaign_id,
+        events_to_assign.email_event_id,
+        events_to_assign.email_campaign_id,
 
         -- strings
-        event_type,
-        recipient_email,
-        recipient_email_domain,
-        clicked_url,
+        events_to_assign.event_type,
+        events_to_assign.recipient_email,
+        events_to_assign.recipient_email_domain,
+        events_to_assign.clicked_url,
 
         -- dates
-        case
-            when recipient_email is not null
-                then cast(
-                    {{ dbt.date_trunc('month', 'coalesce(recipient_sent_at, recipient_first_event_at)') }} as date
-                )
-        end as send_month,
+        cast(
+            {{ dbt.date_trunc(
+                'month', 'coalesce(recipient_sends.recipient_sent_at, recipient_sends.recipient_first_event_at)'
+            ) }} as date
+        ) as send_month,
 
         -- timestamps
-        occurred_at,
-        loaded_at
-    from recipient_sends
+        events_to_assign.occurred_at,
+        events_to_assign.loaded_at
+    from events_to_assign
+    -- an event without a recipient email meets no send: its send_month stays null
+    left join recipient_sends
+        on
+            events_to_assign.email_campaign_id = recipient_sends.email_campaign_id
+            and events_to_assign.recipient_email = recipient_sends.recipient_email
 )
 
 select * from final
