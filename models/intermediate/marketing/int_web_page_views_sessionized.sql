@@ -97,6 +97,7 @@ visitors as (
     select
         page_view_id,
         coalesce(anonymous_id, {{ dbt.concat(["'user:'", "user_id"]) }}) as visitor_id,
+        user_id,
         viewed_at
     from page_views_to_cut
 ),
@@ -134,9 +135,11 @@ numbered as (
     from session_starts
 ),
 
--- a session's landing page and each page view's place in it, from one more window over the
--- session instead of a self-join of the numbered page views (that join made the engine keep a
--- copy of all of them: 33 GB of spill at scale 100)
+-- a session's landing page, each page view's place in it and the session's totals, from one more
+-- window over the session (one sort) instead of a self-join of the numbered page views (that join
+-- made the engine keep a copy of all of them: 33 GB of spill at scale 100) or an aggregate joined
+-- back (int_web_sessions reads the totals from the landing page view: grouping 46 M sessions with
+-- their landing pages there spilled over 30 GB at scale 100)
 sessions_numbered as (
     select
         *,
@@ -148,7 +151,22 @@ sessions_numbered as (
         row_number() over (
             partition by visitor_id, visitor_session_number
             order by viewed_at, page_view_id
-        ) as session_page_view_number
+        ) as session_page_view_number,
+        max(user_id) over (
+            partition by visitor_id, visitor_session_number
+            order by viewed_at, page_view_id
+            rows between unbounded preceding and unbounded following
+        ) as session_user_id,
+        max(viewed_at) over (
+            partition by visitor_id, visitor_session_number
+            order by viewed_at, page_view_id
+            rows between unbounded preceding and unbounded following
+        ) as session_last_viewed_at,
+        count(*) over (
+            partition by visitor_id, visitor_session_number
+            order by viewed_at, page_view_id
+            rows between unbounded preceding and unbounded following
+        ) as session_page_views
     from numbered
 ),
 
@@ -171,8 +189,11 @@ final as (
         page_views_to_cut.utm_campaign,
         page_views_to_cut.utm_content,
         page_views_to_cut.utm_term,
+        sessions_numbered.session_user_id,
         sessions_numbered.previous_viewed_at,
         sessions_numbered.viewed_at,
+        sessions_numbered.session_last_viewed_at,
+        cast(sessions_numbered.session_page_views as {{ dbt.type_bigint() }}) as session_page_views,
         page_views_to_cut.loaded_at
     from sessions_numbered
     inner join page_views_to_cut

@@ -60,44 +60,32 @@ customer_identities as {{ not_materialized() }} (
     select * from {{ ref('dim_customer_identities') }}
 ),
 
--- One row per session: its landing page view (the first: exactly one per session) with the
--- session's narrow aggregates joined to it. Everything else a session gets comes from small
--- lookups of the distinct landing values, so no other session-sized relation is joined or
--- materialised: at scale 100 (46 M sessions) joining the sessions to their landing pages, channels
--- and persons by session_id spilled more than 30 GB and ran the disk full.
-session_activity as (
-    select
-        session_id,
-        min(anonymous_id) as anonymous_id,
-        max(user_id) as page_view_user_id,
-        min(viewed_at) as started_at,
-        max(viewed_at) as last_viewed_at,
-        count(*) as page_views
-    from page_views
-    group by session_id
-),
-
+-- One row per session: its landing page view (the first: exactly one per session), which carries
+-- the session's totals (int_web_page_views_sessionized). Everything else a session gets comes from
+-- small lookups of the distinct landing values or of identify ids, so no session-sized relation is
+-- grouped, joined or materialised: at scale 100 (46 M sessions) joining the sessions to their
+-- landing pages, channels and persons by session_id, or grouping the page views by session with
+-- their landing pages, spilled more than 30 GB and ran the disk full. Within a session (one
+-- visitor) every page view has the same anonymous_id.
 sessions as (
     select
-        landing_page_views.session_id,
-        landing_page_views.visitor_id,
-        session_activity.anonymous_id,
-        session_activity.page_view_user_id,
-        session_activity.started_at,
-        session_activity.last_viewed_at,
-        session_activity.page_views,
-        landing_page_views.page_url as landing_page_url,
-        landing_page_views.page_path as landing_page_path,
-        landing_page_views.referrer_host,
-        landing_page_views.utm_source,
-        landing_page_views.utm_medium,
-        landing_page_views.utm_campaign,
-        landing_page_views.utm_content,
-        landing_page_views.utm_term
-    from page_views as landing_page_views
-    inner join session_activity
-        on landing_page_views.session_id = session_activity.session_id
-    where landing_page_views.session_page_view_number = 1
+        session_id,
+        visitor_id,
+        anonymous_id,
+        session_user_id as page_view_user_id,
+        viewed_at as started_at,
+        session_last_viewed_at as last_viewed_at,
+        session_page_views as page_views,
+        page_url as landing_page_url,
+        page_path as landing_page_path,
+        referrer_host,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        utm_content,
+        utm_term
+    from page_views
+    where session_page_view_number = 1
 ),
 
 landed_sessions as (
