@@ -285,3 +285,24 @@ def test_append_refuses_to_run_past_the_horizon_or_zero_days(story):
         append(story["base"], days=400, progress=False)
     with pytest.raises(AppendError, match="at least 1"):
         append(story["base"], days=0, progress=False)
+
+
+def test_lead_history_never_predates_its_lead(tmp_path, monkeypatch):
+    """Every drawn delay as short as it can be (1 s): a lead's MQL score, set up to two hours before
+    its MQL status, still comes after the lead's creation. Scale 100 (seed 20261) had two leads
+    whose score history began before the lead existed, which fct_lead_funnel's stage-order test
+    caught."""
+    from revops_tools.generator.world import World
+
+    monkeypatch.setattr(World, "lognormal", lambda self, median, sigma: 1.0)
+    path = str(tmp_path / "short_delays.duckdb")
+    generate(path, scale=0.02, seed=3, progress=False)
+    con = duckdb.connect(path, read_only=True)
+    leads, early = con.execute(
+        "select count(distinct lead.id), count(history.id) from raw_salesforce.lead as lead "
+        "left join raw_salesforce.lead_history as history "
+        "on history.lead_id = lead.id and history.created_date < lead.created_date"
+    ).fetchone()
+    con.close()
+    assert leads > 0
+    assert early == 0, f"{early} lead history rows predate their lead"

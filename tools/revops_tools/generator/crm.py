@@ -140,7 +140,10 @@ class CRM:
             if route == "status":
                 statuses.append((t_mql, "Marketing Qualified"))
             if route in ("status", "score"):
-                scores.append((t_mql - (r.uniform(0, 2) * HOUR if route == "status" else 0), r.randrange(50, 75)))
+                # the score that made the lead an MQL, up to two hours before its status: never
+                # before the lead exists (a short MQL delay would put it there)
+                scored = t_mql - (r.uniform(0, 2) * HOUR if route == "status" else 0)
+                scores.append((max(scored, t + 60), r.randrange(50, 75)))
         if sql:
             t_sql = t_mql + w.lognormal(3 * DAY, 0.8)
             self.task(lead_id, None, sdr, t_sql - r.uniform(0.5, 8) * HOUR, "Call", "Call: discovery booked",
