@@ -167,10 +167,56 @@
     connected_components_ctes. A breadth-first search from every anchor at once: the nodes at
     distance d are the neighbours of those at d - 1 that are at neither d - 1 nor d - 2 (with links
     in both directions, a neighbour of a node at d - 1 is at d - 2, d - 1 or d), so each round reads
-    only the edges of the previous round's nodes instead of every edge. -#}
+    only the edges of the previous round's nodes instead of every edge. Spark inlines CTEs, and
+    each level read by the next two made its plan grow exponentially with the rounds (the JVM ran
+    out of heap): there every round takes the smallest distance among the node and its neighbours
+    from the previous round, reading it once. -#}
 {% macro anchor_distance_ctes(nodes, edges, rounds) -%}
     {{ numbered_graph_ctes('distance', nodes, edges) }},
 
+{%- if target.type == 'spark' %}
+    distance_edges as (
+        select
+            node_number,
+            neighbour_number,
+            1 as edge_length
+        from distance_numbered_edges
+        union all
+        select
+            node_number,
+            node_number as neighbour_number,
+            0 as edge_length
+        from distance_numbered_nodes
+    ),
+
+    distance_round_0 as (
+        select
+            node_number,
+            case when is_anchor then 0 end as anchor_distance
+        from distance_numbered_nodes
+    ),
+    {%- for round in range(1, rounds + 1) %}
+
+    distance_round_{{ round }} as (
+        select
+            distance_edges.node_number,
+            min(previous_round.anchor_distance + distance_edges.edge_length) as anchor_distance
+        from distance_edges
+        inner join distance_round_{{ round - 1 }} as previous_round
+            on distance_edges.neighbour_number = previous_round.node_number
+        group by distance_edges.node_number
+    ),
+    {%- endfor %}
+
+    distances_reached as (
+        select
+            node_number,
+            anchor_distance
+        from distance_round_{{ rounds }}
+        where anchor_distance is not null
+    ),
+
+{%- else %}
     distance_at_0 as (
         select node_number
         from distance_numbered_nodes
@@ -204,6 +250,7 @@
         {%- endfor %}
     ),
 
+{%- endif %}
     anchor_distances as (
         select
             distance_numbered_nodes.node_key,

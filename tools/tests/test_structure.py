@@ -316,6 +316,11 @@ def _import_cte_read_once(m: Manifest) -> None:
                                         "select customer_id from customers\n")
 
 
+def _import_cte_read_twice_on_postgres(m: Manifest) -> None:
+    m["metadata"]["adapter_type"] = "postgres"
+    _node(m, "fct_mrr").update(raw_code=_READS_TWICE.format(hint=""))
+
+
 def _postgres_base_tables(m: Manifest) -> None:
     m["metadata"]["adapter_type"] = "postgres"
     for name in ("stg_stripe__customers", "base_stripe__customer"):
@@ -331,6 +336,7 @@ def _postgres_base_tables(m: Manifest) -> None:
     _single_column_key_is_no_foreign_key,
     _import_cte_read_once,
     _import_cte_of_a_view_read_twice,
+    _import_cte_read_twice_on_postgres,
 ])
 def test_documented_exceptions_pass(change: Callable[[Manifest], None]) -> None:
     manifest = clean_manifest()
