@@ -31,8 +31,7 @@
 {%- endmacro %}
 
 {#- Graph nodes numbered in key order, as CTEs `{prefix}_numbered_nodes` (the columns of `nodes` and
-    node_number) and
-    `{prefix}_numbered_edges` (node_number, neighbour_number). The propagations below join and
+    node_number) and `{prefix}_numbered_edges` (node_number, neighbour_number). The propagations below join and
     group every node in every round: on integers they move a fraction of the bytes of the text
     record keys (about 40 characters), which is what decides their speed and spill at scale 100.
     Numbered in key order, the smallest number of a group is its smallest key. -#}
