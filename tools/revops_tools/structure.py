@@ -5,7 +5,7 @@ Rules (each violation is one human-readable line):
 
 - Layers and names. Staging models live in `models/staging/<source>/`, are named
   `stg_<source>__<entity>` (the folder is a declared source) and are views or tables (dbt_project.yml
-  chooses per engine; never incremental or ephemeral). Base models (every raw row with its
+  chooses per engine), or incremental for the largest append-only raw tables; never ephemeral. Base models (every raw row with its
   disposition, the layer under staging) live in `models/staging/<source>/base/`, are named
   `base_<source>__<entity>` and are views. Intermediate models live in
   `models/intermediate/<domain>/` and are named `int_...`. Marts live in `models/marts/<domain>/`,
@@ -13,6 +13,9 @@ Rules (each violation is one human-readable line):
   `contract.enforced: true`. No model lives anywhere else. On engines where dbt_project.yml makes
   the base models tables (ENGINES_WITH_BASE_TABLES, read from the manifest's adapter_type), base
   models may be tables too.
+- Incremental models (any layer) name their `unique_key` and `incremental_strategy` and set
+  `on_schema_change` to something other than dbt's silent default `ignore`: strategies differ by
+  engine (shared/conventions.md), and a column added without a full refresh must not pass unnoticed.
 - Documentation. Every model and every column of its YAML has a non-empty description, the YAML
   declares at least one column, and the YAML entry is in the folder's `_<folder>__models.yml`.
 - Primary key. Every model has a column tested both `unique` and `not_null`, or a
@@ -48,7 +51,7 @@ from typing import Any
 LAYERS = ("staging", "intermediate", "marts")
 MART_MATERIALIZATIONS = ("table", "incremental")
 MAX_IDENTIFIER_LENGTH = 63  # Postgres's NAMEDATALEN - 1
-STAGING_MATERIALIZATIONS = ("view", "table")
+STAGING_MATERIALIZATIONS = ("view", "table", "incremental")
 # dbt_project.yml: base models are tables on Postgres (its planner re-plans stacks of views).
 ENGINES_WITH_BASE_TABLES = {"postgres"}
 ENTITY = r"[a-z][a-z0-9_]*"
@@ -94,6 +97,7 @@ def check_manifest(manifest: dict[str, Any], project_name: str | None = None) ->
             violations += _check_import_ctes(model, scanned)
         model_tests = tests.get(model["unique_id"], [])
         violations += _check_location(model, layer, source_names, base_materializations)
+        violations += _check_incremental_config(model)
         violations += _check_documentation(model)
         primary_key, key_violations = _check_primary_key(model, layer, model_tests)
         violations += key_violations
@@ -229,6 +233,20 @@ def _check_location(
     contract = model.get("config", {}).get("contract") or model.get("contract") or {}
     if not contract.get("enforced"):
         problems.append(f"{label}: marts have an enforced contract (contract: {{enforced: true}})")
+    return problems
+
+
+def _check_incremental_config(model: dict[str, Any]) -> list[str]:
+    config = model.get("config", {})
+    if config.get("materialized") != "incremental":
+        return []
+    label, problems = _label(model), []
+    for setting in ("unique_key", "incremental_strategy"):
+        if not config.get(setting):
+            problems.append(f"{label}: an incremental model sets {setting} explicitly")
+    if config.get("on_schema_change") in (None, "ignore"):
+        problems.append(f"{label}: an incremental model sets on_schema_change (fail, append_new_columns "
+                        "or sync_all_columns), never dbt's silent default ignore")
     return problems
 
 

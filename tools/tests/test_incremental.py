@@ -44,6 +44,8 @@ RELOAD_AGE_DAYS = 10
 # The raw tables each incremental model reads new rows from: the append must land rows in every one,
 # or the comparison proves nothing for that model. A new incremental model is added here.
 INCREMENTAL_INPUTS = {
+    "stg_web__page_views": ["raw_web.pages"],
+    "stg_hubspot__email_events": ["raw_hubspot.email_event"],
     "int_web_page_views_sessionized": ["raw_web.pages"],
     "int_email_events_assigned": ["raw_hubspot.email_event"],
     "int_ad_stats_unioned": [

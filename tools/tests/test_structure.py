@@ -33,7 +33,10 @@ def _model(path: str, materialized: str = "view", columns: dict[str, str] | None
         "original_file_path": path,
         "patch_path": patch,
         "description": f"The {name} model.",
-        "config": {"materialized": materialized, "contract": {"enforced": contract}, "meta": dict(meta)},
+        "config": {"materialized": materialized, "contract": {"enforced": contract}, "meta": dict(meta),
+                   # as the project's incremental models set them (dbt writes its defaults otherwise)
+                   **({"unique_key": "id", "incremental_strategy": "delete+insert", "on_schema_change": "fail"}
+                      if materialized == "incremental" else {"on_schema_change": "ignore"})},
         "meta": dict(meta),
         "columns": {
             column: {"name": column, "description": description, "meta": {}, "config": {"meta": {}}}
@@ -174,9 +177,22 @@ BREAKS: dict[str, tuple[Callable[[Manifest], None], str]] = {
     "staging folder that is no source": (
         lambda m: _add(m, _model("models/staging/zendesk/stg_zendesk__tickets.sql", columns={"a": "A."})),
         "is not the name of a declared source"),
-    "staging model materialized incrementally": (
-        lambda m: _node(m, "stg_stripe__customers")["config"].update(materialized="incremental"),
-        "staging models are views or tables"),
+    "staging model materialized ephemeral": (
+        lambda m: _node(m, "stg_stripe__customers")["config"].update(materialized="ephemeral"),
+        "staging models are views or tables or incrementals"),
+    "incremental model without a unique_key": (
+        lambda m: _node(m, "stg_stripe__customers")["config"].update(
+            materialized="incremental", incremental_strategy="delete+insert", on_schema_change="fail"),
+        "an incremental model sets unique_key explicitly"),
+    "incremental model on dbt's default strategy": (
+        lambda m: _node(m, "stg_stripe__customers")["config"].update(
+            materialized="incremental", unique_key="customer_id", on_schema_change="fail"),
+        "an incremental model sets incremental_strategy explicitly"),
+    "incremental model ignoring schema changes": (
+        lambda m: _node(m, "stg_stripe__customers")["config"].update(
+            materialized="incremental", unique_key="customer_id", incremental_strategy="delete+insert",
+            on_schema_change="ignore"),
+        "never dbt's silent default ignore"),
     "base model misnamed": (
         lambda m: _add(m, _model("models/staging/stripe/base/stripe_charge_raw.sql", columns={"a": "A."})),
         "is named base_stripe__<entity>"),
