@@ -34,9 +34,57 @@ b,2024-02-01,100
 b,2024-02-01,20
 """
 
+# Staging row counts as int_staging_row_dispositions has them, for declared_row_dispositions.
+GOOD_DISPOSITIONS_CSV = """\
+source_table,row_disposition,reject_rule,row_count
+raw_web.pages,staged,,10
+raw_web.pages,duplicate,,2
+raw_web.pages,rejected,invalid_timestamp,1
+raw_crm.account,deleted,,1
+raw_crm.account,rejected,null_key,3
+"""
+
+# Six bad rows: a disposition raw_web.pages does not declare, a rule only another table declares, a
+# rejected row without a rule, a staged row with one, a null disposition; and a table nobody declared.
+BAD_DISPOSITIONS_CSV = """\
+source_table,row_disposition,reject_rule,row_count
+raw_web.pages,staged,,10
+raw_web.pages,deleted,,1
+raw_web.pages,rejected,null_key,1
+raw_web.pages,rejected,,1
+raw_crm.account,staged,null_key,1
+raw_crm.account,,,1
+raw_crm.contact,staged,,1
+"""
+
+DECLARED = """\
+            declared:
+              raw_web.pages: {row_dispositions: [staged, duplicate, rejected], reject_rules: [invalid_timestamp]}
+              raw_crm.account: {row_dispositions: [staged, deleted, rejected], reject_rules: [null_key]}
+"""
+
 SEEDS_YML = """\
 version: 2
 seeds:
+  - name: good_dispositions
+    config:
+      column_types: {source_table: varchar, row_disposition: varchar, reject_rule: varchar, row_count: integer}
+    data_tests:
+      - declared_row_dispositions:
+          name: dispositions_on_good
+          arguments:
+""" + DECLARED + """\
+      - declared_row_dispositions:
+          name: dispositions_without_declarations
+          arguments: {declared: {}}
+  - name: bad_dispositions
+    config:
+      column_types: {source_table: varchar, row_disposition: varchar, reject_rule: varchar, row_count: integer}
+    data_tests:
+      - declared_row_dispositions:
+          name: dispositions_on_bad
+          arguments:
+""" + DECLARED + """\
   - name: good
     config:
       column_types: {account_id: varchar, month: date, amount: integer}
@@ -114,6 +162,8 @@ def _write_project(root: Path) -> None:
         """))
     (root / "seeds" / "good.csv").write_text(GOOD_CSV)
     (root / "seeds" / "bad.csv").write_text(BAD_CSV)
+    (root / "seeds" / "good_dispositions.csv").write_text(GOOD_DISPOSITIONS_CSV)
+    (root / "seeds" / "bad_dispositions.csv").write_text(BAD_DISPOSITIONS_CSV)
     (root / "seeds" / "_seeds.yml").write_text(SEEDS_YML)
 
 
@@ -138,6 +188,8 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, i
 def test_both_seeds_load(outcomes: dict[str, tuple[str, int | None]]) -> None:
     assert outcomes["good"][0] == "success"
     assert outcomes["bad"][0] == "success"
+    assert outcomes["good_dispositions"][0] == "success"
+    assert outcomes["bad_dispositions"][0] == "success"
 
 
 @pytest.mark.parametrize("test_name", [
@@ -145,6 +197,7 @@ def test_both_seeds_load(outcomes: dict[str, tuple[str, int | None]]) -> None:
     "combo_quoted_on_good",
     "range_inclusive_on_good",
     "range_where_on_bad",
+    "dispositions_on_good",
 ])
 def test_passes_on_good_data(outcomes: dict[str, tuple[str, int | None]], test_name: str) -> None:
     assert outcomes[test_name] == ("pass", 0)
@@ -157,6 +210,7 @@ def test_passes_on_good_data(outcomes: dict[str, tuple[str, int | None]], test_n
     ("range_min_only_on_bad", 1),        # -1
     ("range_max_only_on_bad", 1),        # 101
     ("range_exclusive_on_good", 2),      # the bounds 0 and 100 themselves
+    ("dispositions_on_bad", 6),          # the six rows after the first (BAD_DISPOSITIONS_CSV)
 ])
 def test_fails_on_bad_data(
     outcomes: dict[str, tuple[str, int | None]], test_name: str, failing_rows: int
@@ -164,7 +218,11 @@ def test_fails_on_bad_data(
     assert outcomes[test_name] == ("fail", failing_rows)
 
 
-@pytest.mark.parametrize("test_name", ["combo_without_columns", "range_without_bounds"])
+@pytest.mark.parametrize("test_name", [
+    "combo_without_columns",
+    "range_without_bounds",
+    "dispositions_without_declarations",
+])
 def test_missing_arguments_are_an_error(
     outcomes: dict[str, tuple[str, int | None]], test_name: str
 ) -> None:
