@@ -9,7 +9,9 @@ For each scale, on a freshly generated warehouse, in one run on one machine:
   warehouse file size;
 - the incremental cycle: `revops append --days 1` (the next day of the same world, as connectors would
   land it), then `dbt build` again on the built warehouse, as a share of the full build; skipped above
-  `incremental_max_scale` (append regenerates the whole world: at scale 100 about as long as generate);
+  `incremental_max_scale` (append regenerates the whole world: at scale 100 about as long as generate),
+  with its own slowest nodes and time by kind of node, and its data time (minus the empty build) as a
+  share of the full build's;
 - between two scales of the run ten times apart, how much the build time grew.
 It writes a JSON file and a Markdown table and prints the ratios: data time (build minus empty
 build) over the lower bound, and overhead per node. Timings are never asserted in tests: they are
@@ -52,6 +54,8 @@ class ScaleResult:
     incremental_build_seconds: float = 0.0
     incremental_build_success: bool = False
     incremental_skipped: bool = False
+    incremental_slowest_nodes: list[dict] = field(default_factory=list)
+    incremental_time_by_kind: dict[str, dict] = field(default_factory=dict)
 
     @property
     def data_seconds(self) -> float:
@@ -71,6 +75,17 @@ class ScaleResult:
         if not (self.build_seconds and self.incremental_build_seconds):
             return None
         return self.incremental_build_seconds / self.build_seconds
+
+    @property
+    def incremental_data_share(self) -> float | None:
+        """The incremental build's data time (minus dbt's own overhead, the empty build) as a share of
+        the full build's: what the models and tests still read after one appended day."""
+        if not (self.build_seconds and self.incremental_build_seconds and self.empty_build_seconds):
+            return None
+        full_data = self.build_seconds - self.empty_build_seconds
+        if full_data <= 0:
+            return None
+        return max(0.0, self.incremental_build_seconds - self.empty_build_seconds) / full_data
 
     @property
     def incremental_floor(self) -> float | None:
@@ -96,6 +111,11 @@ def build_growth(results: list[ScaleResult]) -> list[tuple[float, float, float]]
             if small.build_seconds and abs(large.scale - 10 * small.scale) < 1e-9:
                 pairs.append((small.scale, large.scale, large.build_seconds / small.build_seconds))
     return pairs
+
+
+def slowest_nodes(run_results: dict, count: int = 10) -> list[dict]:
+    timings = sorted(run_results["results"], key=lambda r: r.get("execution_time") or 0, reverse=True)
+    return [{"node": r["unique_id"], "seconds": round(r.get("execution_time") or 0, 2)} for r in timings[:count]]
 
 
 def time_by_kind(run_results: dict, manifest: dict) -> dict[str, dict]:
@@ -178,10 +198,8 @@ def bench_scale(scale: float, seed: int, workdir: Path, memory_limit: str, progr
         [dbt, "build", *common], env, workdir / f"build_scale_{scale:g}.log")
     result.build_success = code == 0
     run_results = json.loads((target / "run_results.json").read_text())
-    timings = sorted(run_results["results"], key=lambda r: r.get("execution_time") or 0, reverse=True)
     result.nodes = len(run_results["results"])
-    result.slowest_nodes = [{"node": r["unique_id"], "seconds": round(r.get("execution_time") or 0, 2)}
-                            for r in timings[:10]]
+    result.slowest_nodes = slowest_nodes(run_results)
     result.time_by_kind = time_by_kind(run_results, json.loads((target / "manifest.json").read_text()))
     (target / "run_results_full_build.json").write_text(json.dumps(run_results))
 
@@ -196,6 +214,10 @@ def bench_scale(scale: float, seed: int, workdir: Path, memory_limit: str, progr
         result.incremental_build_seconds, _, code = _run_measured(
             [dbt, "build", *common], env, workdir / f"incremental_scale_{scale:g}.log")
         result.incremental_build_success = code == 0
+        run_results = json.loads((target / "run_results.json").read_text())
+        result.incremental_slowest_nodes = slowest_nodes(run_results)
+        result.incremental_time_by_kind = time_by_kind(run_results, json.loads((target / "manifest.json").read_text()))
+        (target / "run_results_incremental_build.json").write_text(json.dumps(run_results))
     else:
         progress(f"scale {scale:g}: no incremental cycle above scale {incremental_max_scale:g}")
         result.incremental_skipped = True
@@ -223,15 +245,18 @@ def to_markdown(results: list[ScaleResult], machine: str) -> str:
             f"{r.empty_build_seconds:.1f} | {r.nodes} | {f(r.data_over_lower_bound)}x | "
             f"{f(r.overhead_ms_per_node, '{:.0f}')} | {r.warehouse_bytes / 2**20:.0f} | {r.build_success} |")
     lines += ["", "| scale | append 1 day s | rows appended | incremental dbt build s | incremental / full "
-              "| floor: empty build / full | incremental build ok |", "|" + "---|" * 7]
+              "| floor: empty build / full | data time: incremental / full | incremental build ok |",
+              "|" + "---|" * 8]
     for r in results:
         floor = f"{f(r.incremental_floor and 100 * r.incremental_floor)}%"
         if r.incremental_skipped:
-            lines.append(f"| {r.scale:g} | skipped | | | | {floor} | |")
+            lines.append(f"| {r.scale:g} | skipped | | | | {floor} | | |")
             continue
+        data_share = r.incremental_data_share
         lines.append(f"| {r.scale:g} | {r.append_seconds:.1f} | {r.appended_rows:,} | "
                      f"{r.incremental_build_seconds:.1f} | {f(r.incremental_share and 100 * r.incremental_share)}% | "
-                     f"{floor} | {r.incremental_build_success} |")
+                     f"{floor} | {f(None if data_share is None else 100 * data_share)}% | "
+                     f"{r.incremental_build_success} |")
     lines += ["", "Targets:", ""]
     for r in results:
         for label, value, target, unit in (
@@ -252,6 +277,14 @@ def to_markdown(results: list[ScaleResult], machine: str) -> str:
         lines += [f"| {kind} | {v['nodes']} | {v['seconds']:.1f} |" for kind, v in r.time_by_kind.items()]
         lines += ["", f"Slowest nodes at scale {r.scale:g}:", "", "| node | seconds |", "|---|---|"]
         lines += [f"| {n['node']} | {n['seconds']} |" for n in r.slowest_nodes]
+        if r.incremental_time_by_kind:
+            lines += ["", f"Where the incremental build's time goes at scale {r.scale:g} (one appended day, "
+                      "summed over 2 threads):", "", "| kind of node | nodes | seconds |", "|---|---|---|"]
+            lines += [f"| {kind} | {v['nodes']} | {v['seconds']:.1f} |"
+                      for kind, v in r.incremental_time_by_kind.items()]
+            lines += ["", f"Slowest nodes of the incremental build at scale {r.scale:g}:", "",
+                      "| node | seconds |", "|---|---|"]
+            lines += [f"| {n['node']} | {n['seconds']} |" for n in r.incremental_slowest_nodes]
     return "\n".join(lines) + "\n"
 
 
@@ -273,6 +306,7 @@ def run(scales: list[float], seed: int, out_dir: str, memory_limit: str,
                                                   data_over_lower_bound=r.data_over_lower_bound,
                                                   overhead_ms_per_node=r.overhead_ms_per_node,
                                                   incremental_share=r.incremental_share,
+                                                  incremental_data_share=r.incremental_data_share,
                                                   incremental_floor=r.incremental_floor) for r in results]},
             indent=2))
         markdown = to_markdown(results, machine)

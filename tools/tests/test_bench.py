@@ -91,5 +91,23 @@ def test_build_growth_compares_scales_ten_times_apart_and_skipped_cycles_say_so(
     assert "| 100 | skipped |" in markdown
     # the floor of an incremental build of every node: the empty build's share, 50 / 300 and 50 / 3300
     assert small.incremental_floor == 50 / 300
-    assert "| 12.0 | 4.0% | 16.7% | True |" in markdown and "| 1.5% | |" in markdown
+    assert "| 12.0 | 4.0% | 16.7% | 0.0% | True |" in markdown and "| 1.5% | | |" in markdown
     assert "scale 100, incremental build / full build: n/a" in markdown
+
+
+def test_incremental_data_share_leaves_out_dbt_overhead_and_the_slowest_incremental_nodes_are_listed() -> None:
+    result = ScaleResult(scale=10, seed=1, lower_bound_seconds=10.0, build_seconds=300.0, empty_build_seconds=50.0,
+                         nodes=1000, incremental_build_seconds=75.0, build_success=True,
+                         incremental_build_success=True,
+                         incremental_slowest_nodes=[{"node": "model.p.sessions", "seconds": 9.5}],
+                         incremental_time_by_kind={"model: table in intermediate": {"nodes": 3, "seconds": 12.0}})
+    # (75 - 50) / (300 - 50) = 10% of the full build's data time; 75 / 300 = 25% of its wall time
+    assert result.incremental_data_share == 0.1 and result.incremental_share == 0.25
+    markdown = to_markdown([result], "test machine")
+    assert "| 75.0 | 25.0% | 16.7% | 10.0% | True |" in markdown
+    incremental_part = markdown[markdown.index("Slowest nodes of the incremental build at scale 10"):]
+    assert "| model.p.sessions | 9.5 |" in incremental_part
+    assert "| model: table in intermediate | 3 | 12.0 |" in markdown[markdown.index("incremental build's time"):]
+    # no empty build measured: no share to give
+    unmeasured = ScaleResult(scale=1, seed=1, build_seconds=10.0, incremental_build_seconds=5.0)
+    assert unmeasured.incremental_data_share is None
