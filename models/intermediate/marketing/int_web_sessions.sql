@@ -244,11 +244,15 @@ surviving_contacts as (
 
 -- A form submission's session: the one session with a page view of the form's page (URL without
 -- query string) within var session_timeout_minutes of the submission, when exactly one qualifies.
--- Page views and submissions of a page in time order, and for each submission the smallest and
--- largest session_id of the page views in its window (a range frame): one session when they are
--- equal. A join of each submission to the page views of its page in its window grows with the
--- square of a page's traffic (at scale 100, about 45 views and 25 submissions of the demo page in
--- every half hour: the pairs ran the disk full however finely the join was bucketed in time).
+-- Each form page's views in time order, numbered, with a running count of session changes (a view
+-- whose session is not the previous view's): the views from number i to number j all belong to one
+-- session exactly when the count is the same at i and at j. A submission's window is found by two
+-- probes placed among its page's views, at submitted_at less and plus the timeout: the next view
+-- after the first probe opens the window, the last view before the second closes it. Every step is
+-- a running window over rows, linear in the page's traffic. A join of each submission to the views in
+-- its window grows with the square of a page's traffic (at scale 100, about 45 views and 25
+-- submissions of the demo page in every half hour ran the disk full however finely it was bucketed),
+-- and min/max over a range frame of the window took 5 s at scale 10 for 0.9 M rows.
 form_windows as (
     select
         form_submission_id,
@@ -263,50 +267,131 @@ form_pages as (
     from form_windows
 ),
 
--- the page views of pages with a form (a few percent of all page views), and the submissions
-page_events as (
+-- the page views of pages with a form (a few percent of all page views)
+form_page_views as (
     select
-        form_pages.form_page_url as page_url_without_query,
-        page_views.viewed_at as event_at,
+        form_pages.form_page_url,
+        page_views.viewed_at,
         page_views.session_id,
-        cast(null as {{ dbt.type_string() }}) as form_submission_id
+        row_number() over (
+            partition by form_pages.form_page_url
+            order by page_views.viewed_at, page_views.session_id
+        ) as view_number,
+        lag(page_views.session_id) over (
+            partition by form_pages.form_page_url
+            order by page_views.viewed_at, page_views.session_id
+        ) as previous_session_id
     from page_views
     inner join form_pages
         on {{ dbt.split_part('page_views.page_url', "'?'", 1) }} = form_pages.form_page_url
+),
+
+form_page_views_counted as (
+    select
+        form_page_url,
+        viewed_at,
+        session_id,
+        view_number,
+        sum(case when session_id = previous_session_id then 0 else 1 end) over (
+            partition by form_page_url
+            order by view_number
+            rows between unbounded preceding and current row
+        ) as session_changes
+    from form_page_views
+),
+
+-- the views and each submission's two probes: the first probe sorts before views of its instant and
+-- the second after them, since a view exactly the timeout away is in the window
+form_window_edges as (
+    select
+        form_page_url,
+        viewed_at as event_at,
+        1 as event_order,
+        view_number,
+        session_changes,
+        cast(null as {{ dbt.type_string() }}) as form_submission_id,
+        cast(null as {{ dbt.type_string() }}) as window_edge
+    from form_page_views_counted
     union all
     select
-        form_page_url as page_url_without_query,
-        submitted_at as event_at,
-        cast(null as {{ dbt.type_string() }}) as session_id,
-        form_submission_id
+        form_page_url,
+        {{ dbt.dateadd('minute', -1 * var('session_timeout_minutes') | int, 'submitted_at') }} as event_at,
+        0 as event_order,
+        cast(null as {{ dbt.type_bigint() }}) as view_number,
+        cast(null as {{ dbt.type_bigint() }}) as session_changes,
+        form_submission_id,
+        'first' as window_edge
+    from form_windows
+    union all
+    select
+        form_page_url,
+        {{ dbt.dateadd('minute', var('session_timeout_minutes') | int, 'submitted_at') }} as event_at,
+        2 as event_order,
+        cast(null as {{ dbt.type_bigint() }}) as view_number,
+        cast(null as {{ dbt.type_bigint() }}) as session_changes,
+        form_submission_id,
+        'last' as window_edge
     from form_windows
 ),
 
-{% set timeout = "interval '" ~ var('session_timeout_minutes') ~ " minutes'" %}
-form_window_sessions as (
+-- at each probe, the first view at or after it (running minimum from the end) and the last view at
+-- or before it (running maximum from the start), with their counts of session changes (the count
+-- only grows with the view number, so the minimum and maximum belong to those same views)
+form_window_edges_resolved as (
     select
         form_submission_id,
-        event_at as submitted_at,
-        min(session_id) over (
-            partition by page_url_without_query
-            order by event_at
-            range between {{ timeout }} preceding and {{ timeout }} following
-        ) as first_session_id,
-        max(session_id) over (
-            partition by page_url_without_query
-            order by event_at
-            range between {{ timeout }} preceding and {{ timeout }} following
-        ) as last_session_id
-    from page_events
+        window_edge,
+        min(view_number) over (
+            partition by form_page_url
+            order by event_at desc, event_order desc, view_number desc
+            rows between unbounded preceding and current row
+        ) as next_view_number,
+        min(session_changes) over (
+            partition by form_page_url
+            order by event_at desc, event_order desc, view_number desc
+            rows between unbounded preceding and current row
+        ) as next_session_changes,
+        max(view_number) over (
+            partition by form_page_url
+            order by event_at, event_order, view_number
+            rows between unbounded preceding and current row
+        ) as previous_view_number,
+        max(session_changes) over (
+            partition by form_page_url
+            order by event_at, event_order, view_number
+            rows between unbounded preceding and current row
+        ) as previous_session_changes
+    from form_window_edges
 ),
 
-unambiguous_form_sessions as (
+form_window_views as (
     select
         form_submission_id,
-        first_session_id as session_id,
-        submitted_at
-    from form_window_sessions
-    where form_submission_id is not null and first_session_id = last_session_id
+        max(case when window_edge = 'first' then next_view_number end) as first_view_number,
+        max(case when window_edge = 'first' then next_session_changes end) as first_session_changes,
+        max(case when window_edge = 'last' then previous_view_number end) as last_view_number,
+        max(case when window_edge = 'last' then previous_session_changes end) as last_session_changes
+    from form_window_edges_resolved
+    where window_edge is not null
+    group by form_submission_id
+),
+
+-- a window with at least one view, all of one session
+unambiguous_form_sessions as (
+    select
+        form_windows.form_submission_id,
+        form_page_views_counted.session_id,
+        form_windows.submitted_at
+    from form_window_views
+    inner join form_windows
+        on form_window_views.form_submission_id = form_windows.form_submission_id
+    inner join form_page_views_counted
+        on
+            form_windows.form_page_url = form_page_views_counted.form_page_url
+            and form_window_views.first_view_number = form_page_views_counted.view_number
+    where
+        form_window_views.first_view_number <= form_window_views.last_view_number
+        and form_window_views.first_session_changes = form_window_views.last_session_changes
 ),
 
 form_persons as (
