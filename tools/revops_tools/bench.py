@@ -16,6 +16,11 @@ For each scale, on a freshly generated warehouse, in one run on one machine:
 It writes a JSON file and a Markdown table and prints the ratios: data time (build minus empty
 build) over the lower bound, and overhead per node. Timings are never asserted in tests: they are
 ratios measured here, side by side.
+
+`--warehouse PATH` measures an already generated warehouse instead (at scale 100 generation takes an
+hour and a second world does not fit beside the first on a small disk): its scale and seed come from
+its generation log, and every schema but the raw ones, the generator's truth and `main` is dropped
+first, so dbt builds everything from scratch as on a fresh warehouse.
 """
 from __future__ import annotations
 
@@ -56,6 +61,7 @@ class ScaleResult:
     incremental_skipped: bool = False
     incremental_slowest_nodes: list[dict] = field(default_factory=list)
     incremental_time_by_kind: dict[str, dict] = field(default_factory=dict)
+    reused_warehouse: str = ""
 
     @property
     def data_seconds(self) -> float:
@@ -172,18 +178,47 @@ def lower_bound(path: str) -> tuple[float, int, int]:
     return seconds, rows, os.path.getsize(path)
 
 
+KEPT_SCHEMAS = ("main", "truth")
+
+
+def reset_to_raw(path: str) -> tuple[float, int]:
+    """Drops every schema of a generated warehouse but the raw ones, truth and main (what dbt built
+    and the bench's own leftovers); returns the (scale, seed) of its generation log."""
+    from revops_tools.generator.append import read_runs
+
+    con = duckdb.connect(path)
+    try:
+        first = read_runs(con)[0]
+        schemas = [name for (name,) in con.execute(
+            "select schema_name from duckdb_schemas() where database_name = current_database() "
+            "and not internal").fetchall()]
+        for name in schemas:
+            if name not in KEPT_SCHEMAS and not name.startswith("raw_"):
+                con.execute(f'drop schema "{name}" cascade')
+        con.execute("checkpoint")
+        return float(first["scale"]), int(first["seed"])
+    finally:
+        con.close()
+
+
 def bench_scale(scale: float, seed: int, workdir: Path, memory_limit: str, progress,
-                incremental_max_scale: float = 10.0) -> ScaleResult:
+                incremental_max_scale: float = 10.0, warehouse: str | None = None) -> ScaleResult:
     from revops_tools.generator import generate
 
-    result = ScaleResult(scale=scale, seed=seed)
     workdir.mkdir(parents=True, exist_ok=True)
-    path = workdir / f"bench_scale_{scale:g}.duckdb"
+    if warehouse:
+        progress(f"{warehouse}: dropping everything but the raw data")
+        scale, seed = reset_to_raw(warehouse)
+        path = Path(warehouse)
+        result = ScaleResult(scale=scale, seed=seed, reused_warehouse=str(path))
+    else:
+        result = ScaleResult(scale=scale, seed=seed)
+        path = workdir / f"bench_scale_{scale:g}.duckdb"
+        progress(f"scale {scale:g}: generating")
+        started = time.perf_counter()
+        generate(str(path), scale=scale, seed=seed, progress=False)
+        result.generate_seconds = time.perf_counter() - started
     target = workdir / f"target_scale_{scale:g}"
-    progress(f"scale {scale:g}: generating")
-    started = time.perf_counter()
-    generate(str(path), scale=scale, seed=seed, progress=False)
-    result.generate_seconds = time.perf_counter() - started
     progress(f"scale {scale:g}: lower bound (copy every raw table once)")
     result.lower_bound_seconds, result.raw_rows, result.raw_bytes = lower_bound(str(path))
 
@@ -234,13 +269,16 @@ def to_markdown(results: list[ScaleResult], machine: str) -> str:
     def f(x, fmt="{:.1f}"):
         return "n/a" if x is None else fmt.format(x)
 
+    def generated(r: ScaleResult) -> str:
+        return "reused" if r.reused_warehouse else f"{r.generate_seconds:.1f}"
+
     lines = [f"Machine: {machine}", "",
              "| scale | generate s | raw rows | raw MB | lower bound s | dbt build s | peak RSS MB | empty build s "
              "| nodes | data time / lower bound | overhead ms/node | warehouse MB | build ok |",
              "|" + "---|" * 13]
     for r in results:
         lines.append(
-            f"| {r.scale:g} | {r.generate_seconds:.1f} | {r.raw_rows:,} | {r.raw_bytes / 2**20:.0f} | "
+            f"| {r.scale:g} | {generated(r)} | {r.raw_rows:,} | {r.raw_bytes / 2**20:.0f} | "
             f"{r.lower_bound_seconds:.2f} | {r.build_seconds:.1f} | {r.build_peak_rss_mb:.0f} | "
             f"{r.empty_build_seconds:.1f} | {r.nodes} | {f(r.data_over_lower_bound)}x | "
             f"{f(r.overhead_ms_per_node, '{:.0f}')} | {r.warehouse_bytes / 2**20:.0f} | {r.build_success} |")
@@ -289,7 +327,7 @@ def to_markdown(results: list[ScaleResult], machine: str) -> str:
 
 
 def run(scales: list[float], seed: int, out_dir: str, memory_limit: str,
-        incremental_max_scale: float = 10.0) -> list[ScaleResult]:
+        incremental_max_scale: float = 10.0, warehouse: str | None = None) -> list[ScaleResult]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
 
@@ -298,8 +336,11 @@ def run(scales: list[float], seed: int, out_dir: str, memory_limit: str,
 
     machine = f"{platform.node()} {os.cpu_count()} cores, {_memory_gb():.0f} GiB, DuckDB memory_limit {memory_limit}"
     results: list[ScaleResult] = []
+    if warehouse:
+        scales = [0.0]  # read from the warehouse
     for scale in scales:
-        results.append(bench_scale(scale, seed, out / "work", memory_limit, progress, incremental_max_scale))
+        results.append(bench_scale(scale, seed, out / "work", memory_limit, progress, incremental_max_scale,
+                                   warehouse))
         # written after every scale: a long run stopped at a larger scale keeps the smaller ones
         (out / "bench.json").write_text(json.dumps(
             {"machine": machine, "results": [dict(asdict(r), data_seconds=r.data_seconds,

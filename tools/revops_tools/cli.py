@@ -42,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--scales", default="1", help="space-separated scales, e.g. '1 10'")
     bench.add_argument("--seed", type=int, default=20260)
     bench.add_argument("--out", default="bench/results", help="where bench.json and bench.md go (git-ignored)")
+    bench.add_argument("--warehouse", default=None,
+                       help="measure this generated warehouse (scale and seed read from it; everything but its "
+                            "raw data is dropped first) instead of generating; --scales and --seed are ignored")
     bench.add_argument("--memory-limit", default="16GB", help="DuckDB memory_limit for the build (spills beyond)")
     bench.add_argument("--incremental-max-scale", type=float, default=10.0,
                        help="append a day and time the incremental build only up to this scale (default 10)")
@@ -115,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         from revops_tools.bench import run
 
         results = run([float(x) for x in args.scales.split()], args.seed, args.out, args.memory_limit,
-                      args.incremental_max_scale)
+                      args.incremental_max_scale, args.warehouse)
         return 0 if all(r.build_success for r in results) else 1
     return 2
 

@@ -5,9 +5,10 @@ Rules (each violation is one human-readable line):
 
 - Layers and names. Staging models live in `models/staging/<source>/`, are named
   `stg_<source>__<entity>` (the folder is a declared source) and are views or tables (dbt_project.yml
-  chooses per engine), or incremental for the largest append-only raw tables; never ephemeral. Base models (every raw row with its
-  disposition, the layer under staging) live in `models/staging/<source>/base/`, are named
-  `base_<source>__<entity>` and are views. Intermediate models live in
+  chooses per engine), or incremental for the largest append-only raw tables; never ephemeral. Base
+  models (every raw row with its disposition, the layer under staging) live in
+  `models/staging/<source>/base/`, are named `base_<source>__<entity>` and are views. Intermediate
+  models live in
   `models/intermediate/<domain>/` and are named `int_...`. Marts live in `models/marts/<domain>/`,
   are named `fct_...` or `dim_...`, are materialized `table` or `incremental` and have
   `contract.enforced: true`. No model lives anywhere else. On engines where dbt_project.yml makes

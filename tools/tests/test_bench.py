@@ -5,7 +5,7 @@ from pathlib import Path
 
 import duckdb
 
-from revops_tools.bench import ScaleResult, build_growth, lower_bound, time_by_kind, to_markdown
+from revops_tools.bench import ScaleResult, build_growth, lower_bound, reset_to_raw, time_by_kind, to_markdown
 from revops_tools.generator import generate
 
 
@@ -111,3 +111,24 @@ def test_incremental_data_share_leaves_out_dbt_overhead_and_the_slowest_incremen
     # no empty build measured: no share to give
     unmeasured = ScaleResult(scale=1, seed=1, build_seconds=10.0, incremental_build_seconds=5.0)
     assert unmeasured.incremental_data_share is None
+
+
+def test_a_reused_warehouse_keeps_only_its_raw_data_and_says_it_was_not_generated(tmp_path: Path) -> None:
+    path = tmp_path / "built.duckdb"
+    generate(str(path), scale=0.02, seed=6, progress=False)
+    con = duckdb.connect(str(path))
+    raw_before = con.execute("select count(*) from raw_stripe.charge").fetchone()[0]
+    con.execute("create schema marts; create table marts.fct_mrr as select 1 as mrr")
+    con.execute("create schema staging; create view staging.stg_x as select 1 as x")
+    con.close()
+    assert reset_to_raw(str(path)) == (0.02, 6)
+    con = duckdb.connect(str(path), read_only=True)
+    schemas = {name for (name,) in con.execute(
+        "select schema_name from duckdb_schemas() "
+        "where database_name = current_database() and not internal").fetchall()}
+    raw_after = con.execute("select count(*) from raw_stripe.charge").fetchone()[0]
+    con.close()
+    assert "marts" not in schemas and "staging" not in schemas
+    assert {"raw_stripe", "raw_web", "truth"} <= schemas and raw_after == raw_before > 0
+    reused = ScaleResult(scale=0.02, seed=6, build_seconds=1.0, reused_warehouse=str(path))
+    assert "| 0.02 | reused |" in to_markdown([reused], "test machine")
