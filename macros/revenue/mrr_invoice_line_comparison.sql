@@ -7,7 +7,9 @@
     shared out over those lines by amount). Customer-months with a proration line whose service
     period covers the instant are left out: the invoice then bills the old quantity while MRR
     has the new one. A row agrees when the two differ by at most one minor unit of the currency
-    (the cent; the yen): each side rounds separately. `reason` names why a row disagrees. -#}
+    (the cent; the yen): each side rounds separately. `reason` names why a row disagrees. The
+    discount is widened before it is multiplied by the line amount: two 18-digit decimals' product
+    overflowed at scale 100 (a 3.2 M discount on a 31.8 M invoice). -#}
 {% macro mrr_invoice_line_comparison() -%}
 with customer_mrr as (
     select * from {{ ref('int_stripe_customer_mrr_monthly') }}
@@ -73,8 +75,8 @@ invoiced as (
         mrr_months.month,
         sum(
             {{ monthly_normalised_amount(
-                'recurring_lines.amount - recurring_lines.invoice_discount * recurring_lines.amount'
-                ~ ' / invoice_recurring_totals.recurring_amount',
+                'recurring_lines.amount - cast(recurring_lines.invoice_discount as ' ~ dbt.type_numeric() ~ ')'
+                ~ ' * recurring_lines.amount / invoice_recurring_totals.recurring_amount',
                 'recurring_lines.recurring_interval',
                 'recurring_lines.recurring_interval_count'
             ) }}
