@@ -130,9 +130,10 @@ test: lint
 	REQUIRE_BROWSER=1 REQUIRE_POSTGRES=1 REQUIRE_SPARK=1 $(BIN)/pytest
 
 # make bench SCALES="1 10": generation, DuckDB's copy lower bound, dbt build and dbt build --empty per scale.
+# SEED given on the command line (make bench SEED=7) generates that world; otherwise the bench's own seed.
 SCALES ?= 1
 bench: install
-	$(BIN)/revops bench --scales "$(SCALES)"
+	$(BIN)/revops bench --scales "$(SCALES)" $(if $(filter command line environment,$(origin SEED)),--seed $(SEED))
 
 docs: install
 	$(DBT) docs generate $(DBT_FLAGS)

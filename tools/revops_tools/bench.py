@@ -13,6 +13,9 @@ For each scale, on a freshly generated warehouse, in one run on one machine:
   with its own slowest nodes and time by kind of node, and its data time (minus the empty build) as a
   share of the full build's;
 - between two scales of the run ten times apart, how much the build time grew.
+From scale 50 the builds run on one dbt thread unless DBT_THREADS is set (ONE_THREAD_FROM_SCALE).
+Under every target the Markdown marks MISSED, a line says which nodes cost what and why (dbt's own
+overhead, the slowest nodes and their kind, the nodes that grew most between two scales).
 It writes a JSON file and a Markdown table and prints the ratios: data time (build minus empty
 build) over the lower bound, and overhead per node. Timings are never asserted in tests: they are
 ratios measured here, side by side.
@@ -64,6 +67,10 @@ class ScaleResult:
     incremental_slowest_nodes: list[dict] = field(default_factory=list)
     incremental_time_by_kind: dict[str, dict] = field(default_factory=dict)
     reused_warehouse: str = ""
+    # dbt threads the full build ran on (its run_results' worker threads)
+    threads: int = 0
+    # every node's seconds in the full build: which nodes grew between two scales
+    node_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def data_seconds(self) -> float:
@@ -121,28 +128,44 @@ def build_growth(results: list[ScaleResult]) -> list[tuple[float, float, float]]
     return pairs
 
 
-def slowest_nodes(run_results: dict, count: int = 10) -> list[dict]:
+def _manifest_nodes(manifest: dict) -> dict[str, dict]:
+    return {**manifest.get("nodes", {}), **manifest.get("unit_tests", {})}
+
+
+def node_kind(unique_id: str, nodes: dict[str, dict]) -> str:
+    """What a node is, as far as its cost goes: a model by materialization and layer (a table is
+    rebuilt whole on every run, an incremental model is not), a data test by what its model is (a
+    test on a view recomputes the view), a unit test, a seed."""
+    node = nodes.get(unique_id, {})
+    resource = unique_id.split(".")[0]
+    if resource == "model":
+        layer = (node.get("fqn") or ["", "?"])[1]
+        return f"model: {node.get('config', {}).get('materialized')} in {layer}"
+    if resource == "test":
+        parents = [nodes.get(p, {}) for p in node.get("depends_on", {}).get("nodes", []) if p.startswith("model.")]
+        materialized = parents[0].get("config", {}).get("materialized") if parents else None
+        return f"data test on a {materialized}" if materialized else "data test (sources only)"
+    return resource.replace("_", " ")
+
+
+def slowest_nodes(run_results: dict, count: int = 10, manifest: dict | None = None) -> list[dict]:
+    nodes = _manifest_nodes(manifest or {})
     timings = sorted(run_results["results"], key=lambda r: r.get("execution_time") or 0, reverse=True)
-    return [{"node": r["unique_id"], "seconds": round(r.get("execution_time") or 0, 2)} for r in timings[:count]]
+    return [{"node": r["unique_id"], "seconds": round(r.get("execution_time") or 0, 2),
+             "kind": node_kind(r["unique_id"], nodes)} for r in timings[:count]]
+
+
+def worker_threads(run_results: dict) -> int:
+    """How many dbt threads ran the nodes (dbt names its workers 'Thread-N (worker)')."""
+    return len({r.get("thread_id") for r in run_results["results"] if "worker" in (r.get("thread_id") or "")})
 
 
 def time_by_kind(run_results: dict, manifest: dict) -> dict[str, dict]:
-    """Summed execution time and node count per kind of node: models by materialization and layer,
-    data tests by what their model is (a test on a view recomputes the view), unit tests, seeds."""
-    nodes = {**manifest.get("nodes", {}), **manifest.get("unit_tests", {})}
+    """Summed execution time and node count per kind of node (node_kind)."""
+    nodes = _manifest_nodes(manifest)
     kinds: dict[str, dict] = {}
     for result in run_results["results"]:
-        node = nodes.get(result["unique_id"], {})
-        resource = result["unique_id"].split(".")[0]
-        if resource == "model":
-            layer = (node.get("fqn") or ["", "?"])[1]
-            kind = f"model: {node.get('config', {}).get('materialized')} in {layer}"
-        elif resource == "test":
-            parents = [nodes.get(p, {}) for p in node.get("depends_on", {}).get("nodes", []) if p.startswith("model.")]
-            materialized = parents[0].get("config", {}).get("materialized") if parents else None
-            kind = f"data test on a {materialized}" if materialized else "data test (sources only)"
-        else:
-            kind = resource.replace("_", " ")
+        kind = node_kind(result["unique_id"], nodes)
         entry = kinds.setdefault(kind, {"nodes": 0, "seconds": 0.0})
         entry["nodes"] += 1
         entry["seconds"] = round(entry["seconds"] + (result.get("execution_time") or 0), 2)
@@ -203,6 +226,16 @@ def reset_to_raw(path: str) -> tuple[float, int]:
         con.close()
 
 
+# From this scale the bench builds on one dbt thread unless DBT_THREADS says otherwise: the largest
+# models spill over 20 GB each at scale 100, and two of them spilling at once fill this machine's disk.
+ONE_THREAD_FROM_SCALE = 50.0
+
+
+def dbt_threads_for(scale: float) -> int:
+    """dbt threads for a build at this scale when DBT_THREADS is not set (profiles.yml's default is 2)."""
+    return 1 if scale >= ONE_THREAD_FROM_SCALE else 2
+
+
 def bench_scale(scale: float, seed: int, workdir: Path, memory_limit: str, progress,
                 incremental_max_scale: float = 10.0, warehouse: str | None = None) -> ScaleResult:
     from revops_tools.generator import generate
@@ -226,6 +259,7 @@ def bench_scale(scale: float, seed: int, workdir: Path, memory_limit: str, progr
 
     env = dict(os.environ, WAREHOUSE_PATH=str(path), DBT_PROFILES_DIR=str(REPO / "profiles"),
                DUCKDB_MEMORY_LIMIT=memory_limit)
+    env.setdefault("DBT_THREADS", str(dbt_threads_for(scale)))
     dbt = str(Path(sys.executable).parent / "dbt")
     common = ["--target-path", str(target), "--log-path", str(target / "logs")]
     subprocess.run([dbt, "seed", "--full-refresh", *common], cwd=REPO, env=env, check=True,
@@ -235,9 +269,12 @@ def bench_scale(scale: float, seed: int, workdir: Path, memory_limit: str, progr
         [dbt, "build", *common], env, workdir / f"build_scale_{scale:g}.log")
     result.build_success = code == 0
     run_results = json.loads((target / "run_results.json").read_text())
+    manifest = json.loads((target / "manifest.json").read_text())
     result.nodes = len(run_results["results"])
-    result.slowest_nodes = slowest_nodes(run_results)
-    result.time_by_kind = time_by_kind(run_results, json.loads((target / "manifest.json").read_text()))
+    result.threads = worker_threads(run_results)
+    result.node_seconds = {r["unique_id"]: round(r.get("execution_time") or 0, 2) for r in run_results["results"]}
+    result.slowest_nodes = slowest_nodes(run_results, manifest=manifest)
+    result.time_by_kind = time_by_kind(run_results, manifest)
     (target / "run_results_full_build.json").write_text(json.dumps(run_results))
 
     if scale <= incremental_max_scale:
@@ -252,8 +289,9 @@ def bench_scale(scale: float, seed: int, workdir: Path, memory_limit: str, progr
             [dbt, "build", *common], env, workdir / f"incremental_scale_{scale:g}.log")
         result.incremental_build_success = code == 0
         run_results = json.loads((target / "run_results.json").read_text())
-        result.incremental_slowest_nodes = slowest_nodes(run_results)
-        result.incremental_time_by_kind = time_by_kind(run_results, json.loads((target / "manifest.json").read_text()))
+        manifest = json.loads((target / "manifest.json").read_text())
+        result.incremental_slowest_nodes = slowest_nodes(run_results, manifest=manifest)
+        result.incremental_time_by_kind = time_by_kind(run_results, manifest)
         (target / "run_results_incremental_build.json").write_text(json.dumps(run_results))
     else:
         progress(f"scale {scale:g}: no incremental cycle above scale {incremental_max_scale:g}")
@@ -267,6 +305,64 @@ def bench_scale(scale: float, seed: int, workdir: Path, memory_limit: str, progr
     return result
 
 
+def short_name(unique_id: str) -> str:
+    """model.project.name -> name; a data test's id without the hash dbt appends."""
+    parts = unique_id.split(".")
+    if parts[0] == "test" and len(parts) > 3:
+        parts = parts[:-1]
+    return ".".join(parts[2:]) or unique_id
+
+
+def _nodes_costing(nodes: list[dict], count: int = 3) -> str:
+    return ", ".join(f"{short_name(n['node'])} {n['seconds']:.1f} s ({n.get('kind', 'kind unknown')})"
+                     for n in nodes[:count])
+
+
+def why_data_time_missed(r: ScaleResult) -> str:
+    text = (f"why: {r.data_seconds:.0f} s of data time against {r.lower_bound_seconds:.1f} s to copy the raw "
+            f"tables once; the slowest nodes: {_nodes_costing(r.slowest_nodes)}")
+    if r.time_by_kind:
+        kind, entry = next(iter(r.time_by_kind.items()))
+        total = sum(v["seconds"] for v in r.time_by_kind.values())
+        text += f"; the costliest kind, {kind} ({entry['nodes']} nodes), takes {entry['seconds']:.0f} of {total:.0f} s"
+    return text
+
+
+def why_overhead_missed(r: ScaleResult) -> str:
+    return (f"why: the empty build ran {r.nodes} nodes in {r.empty_build_seconds:.1f} s with no data: dbt's own "
+            "cost, start-up included")
+
+
+def why_incremental_missed(r: ScaleResult) -> str:
+    reasons = []
+    if r.incremental_floor is not None and r.incremental_floor > TARGET_INCREMENTAL_SHARE:
+        reasons.append(f"an incremental `dbt build` runs all {r.nodes} nodes, and dbt's own overhead for them "
+                       f"(the empty build, {r.empty_build_seconds:.1f} s) is already {100 * r.incremental_floor:.1f}% "
+                       "of the full build")
+    if r.incremental_data_share is not None:
+        reasons.append(f"beyond that overhead it spent {100 * r.incremental_data_share:.1f}% of the full build's "
+                       "data time")
+    if r.incremental_slowest_nodes:
+        reasons.append(f"its slowest nodes: {_nodes_costing(r.incremental_slowest_nodes)}")
+    return "why: " + "; ".join(reasons) if reasons else "why: not measured"
+
+
+def why_growth_missed(small: ScaleResult, large: ScaleResult) -> str:
+    grown = sorted(((large.node_seconds[node] - seconds, node, seconds, large.node_seconds[node])
+                    for node, seconds in small.node_seconds.items() if node in large.node_seconds), reverse=True)
+    text = ("why: the nodes that grew most: " + ", ".join(
+        f"{short_name(node)} {before:.1f} s -> {after:.1f} s" for _, node, before, after in grown[:3])
+        if grown else "why: no per-node times to compare")
+    if small.threads and large.threads and small.threads != large.threads:
+        text += (f"; scale {large.scale:g} ran on {large.threads} dbt thread(s), scale {small.scale:g} on "
+                 f"{small.threads}")
+    return text
+
+
+def _threads(r: ScaleResult) -> str:
+    return f"{r.threads} threads" if r.threads else "dbt's threads"
+
+
 def to_markdown(results: list[ScaleResult], machine: str) -> str:
     def f(x, fmt="{:.1f}"):
         return "n/a" if x is None else fmt.format(x)
@@ -276,14 +372,15 @@ def to_markdown(results: list[ScaleResult], machine: str) -> str:
 
     lines = [f"Machine: {machine}", "",
              "| scale | generate s | raw rows | raw MB | lower bound s | dbt build s | peak RSS MB | empty build s "
-             "| nodes | data time / lower bound | overhead ms/node | warehouse MB | build ok |",
-             "|" + "---|" * 13]
+             "| nodes | data time / lower bound | overhead ms/node | warehouse MB | build ok | seed |",
+             "|" + "---|" * 14]
     for r in results:
         lines.append(
             f"| {r.scale:g} | {generated(r)} | {r.raw_rows:,} | {r.raw_bytes / 2**20:.0f} | "
             f"{r.lower_bound_seconds:.2f} | {r.build_seconds:.1f} | {r.build_peak_rss_mb:.0f} | "
             f"{r.empty_build_seconds:.1f} | {r.nodes} | {f(r.data_over_lower_bound)}x | "
-            f"{f(r.overhead_ms_per_node, '{:.0f}')} | {r.warehouse_bytes / 2**20:.0f} | {r.build_success} |")
+            f"{f(r.overhead_ms_per_node, '{:.0f}')} | {r.warehouse_bytes / 2**20:.0f} | {r.build_success} | "
+            f"{r.seed} |")
     lines += ["", "| scale | append 1 day s | rows appended | incremental dbt build s | incremental / full "
               "| floor: empty build / full | data time: incremental / full | incremental build ok |",
               "|" + "---|" * 8]
@@ -299,32 +396,38 @@ def to_markdown(results: list[ScaleResult], machine: str) -> str:
                      f"{r.incremental_build_success} |")
     lines += ["", "Targets:", ""]
     for r in results:
-        for label, value, target, unit in (
-            ("data time / lower bound", r.data_over_lower_bound, TARGET_DATA_OVER_LOWER_BOUND, "x"),
-            ("overhead per node", r.overhead_ms_per_node, TARGET_OVERHEAD_MS_PER_NODE, " ms"),
+        for label, value, target, unit, why in (
+            ("data time / lower bound", r.data_over_lower_bound, TARGET_DATA_OVER_LOWER_BOUND, "x",
+             why_data_time_missed),
+            ("overhead per node", r.overhead_ms_per_node, TARGET_OVERHEAD_MS_PER_NODE, " ms", why_overhead_missed),
             ("incremental build / full build", r.incremental_share and 100 * r.incremental_share,
-             100 * TARGET_INCREMENTAL_SHARE, "%"),
+             100 * TARGET_INCREMENTAL_SHARE, "%", why_incremental_missed),
         ):
             verdict = "n/a" if value is None else ("met" if value <= target else "MISSED")
             lines.append(f"- scale {r.scale:g}, {label}: {f(value)}{unit} (target <= {target:g}{unit}): {verdict}")
+            if verdict == "MISSED":
+                lines.append(f"  - {why(r)}")
+    by_scale = {r.scale: r for r in results}
     for small, large, growth in build_growth(results):
         verdict = "met" if growth <= TARGET_BUILD_GROWTH_PER_TENFOLD_SCALE else "MISSED"
         lines.append(f"- build time from scale {small:g} to scale {large:g}: {growth:.1f}x "
                      f"(target <= {TARGET_BUILD_GROWTH_PER_TENFOLD_SCALE:g}x): {verdict}")
+        if verdict == "MISSED":
+            lines.append(f"  - {why_growth_missed(by_scale[small], by_scale[large])}")
     for r in results:
-        lines += ["", f"Where the build's time goes at scale {r.scale:g} (summed over 2 threads):", "",
+        lines += ["", f"Where the build's time goes at scale {r.scale:g} (summed over {_threads(r)}):", "",
                   "| kind of node | nodes | seconds |", "|---|---|---|"]
         lines += [f"| {kind} | {v['nodes']} | {v['seconds']:.1f} |" for kind, v in r.time_by_kind.items()]
-        lines += ["", f"Slowest nodes at scale {r.scale:g}:", "", "| node | seconds |", "|---|---|"]
-        lines += [f"| {n['node']} | {n['seconds']} |" for n in r.slowest_nodes]
+        lines += ["", f"Slowest nodes at scale {r.scale:g}:", "", "| node | kind | seconds |", "|---|---|---|"]
+        lines += [f"| {n['node']} | {n.get('kind', '')} | {n['seconds']} |" for n in r.slowest_nodes]
         if r.incremental_time_by_kind:
             lines += ["", f"Where the incremental build's time goes at scale {r.scale:g} (one appended day, "
-                      "summed over 2 threads):", "", "| kind of node | nodes | seconds |", "|---|---|---|"]
+                      f"summed over {_threads(r)}):", "", "| kind of node | nodes | seconds |", "|---|---|---|"]
             lines += [f"| {kind} | {v['nodes']} | {v['seconds']:.1f} |"
                       for kind, v in r.incremental_time_by_kind.items()]
             lines += ["", f"Slowest nodes of the incremental build at scale {r.scale:g}:", "",
-                      "| node | seconds |", "|---|---|"]
-            lines += [f"| {n['node']} | {n['seconds']} |" for n in r.incremental_slowest_nodes]
+                      "| node | kind | seconds |", "|---|---|---|"]
+            lines += [f"| {n['node']} | {n.get('kind', '')} | {n['seconds']} |" for n in r.incremental_slowest_nodes]
     return "\n".join(lines) + "\n"
 
 

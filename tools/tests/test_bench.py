@@ -5,7 +5,18 @@ from pathlib import Path
 
 import duckdb
 
-from revops_tools.bench import ScaleResult, build_growth, lower_bound, reset_to_raw, time_by_kind, to_markdown
+from revops_tools.bench import (
+    ScaleResult,
+    build_growth,
+    dbt_threads_for,
+    lower_bound,
+    reset_to_raw,
+    short_name,
+    slowest_nodes,
+    time_by_kind,
+    to_markdown,
+    worker_threads,
+)
 from revops_tools.generator import generate
 
 
@@ -99,14 +110,15 @@ def test_incremental_data_share_leaves_out_dbt_overhead_and_the_slowest_incremen
     result = ScaleResult(scale=10, seed=1, lower_bound_seconds=10.0, build_seconds=300.0, empty_build_seconds=50.0,
                          nodes=1000, incremental_build_seconds=75.0, build_success=True,
                          incremental_build_success=True,
-                         incremental_slowest_nodes=[{"node": "model.p.sessions", "seconds": 9.5}],
+                         incremental_slowest_nodes=[{"node": "model.p.sessions", "seconds": 9.5,
+                                                     "kind": "model: table in intermediate"}],
                          incremental_time_by_kind={"model: table in intermediate": {"nodes": 3, "seconds": 12.0}})
     # (75 - 50) / (300 - 50) = 10% of the full build's data time; 75 / 300 = 25% of its wall time
     assert result.incremental_data_share == 0.1 and result.incremental_share == 0.25
     markdown = to_markdown([result], "test machine")
     assert "| 75.0 | 25.0% | 16.7% | 10.0% | True |" in markdown
     incremental_part = markdown[markdown.index("Slowest nodes of the incremental build at scale 10"):]
-    assert "| model.p.sessions | 9.5 |" in incremental_part
+    assert "| model.p.sessions | model: table in intermediate | 9.5 |" in incremental_part
     assert "| model: table in intermediate | 3 | 12.0 |" in markdown[markdown.index("incremental build's time"):]
     # no empty build measured: no share to give
     unmeasured = ScaleResult(scale=1, seed=1, build_seconds=10.0, incremental_build_seconds=5.0)
@@ -132,3 +144,71 @@ def test_a_reused_warehouse_keeps_only_its_raw_data_and_says_it_was_not_generate
     assert {"raw_stripe", "raw_web", "truth"} <= schemas and raw_after == raw_before > 0
     reused = ScaleResult(scale=0.02, seed=6, build_seconds=1.0, reused_warehouse=str(path))
     assert "| 0.02 | reused |" in to_markdown([reused], "test machine")
+
+
+def test_every_missed_target_says_which_nodes_cost_what_and_why() -> None:
+    slow = [{"node": "model.p.sessions", "seconds": 40.0, "kind": "model: table in intermediate"},
+            {"node": "test.p.unique_sessions_id.0123456789", "seconds": 5.0, "kind": "data test on a table"}]
+    result = ScaleResult(scale=10, seed=1, lower_bound_seconds=2.0, build_seconds=300.0, empty_build_seconds=50.0,
+                         nodes=1000, incremental_build_seconds=100.0, build_success=True, threads=2,
+                         slowest_nodes=slow, incremental_slowest_nodes=slow[:1],
+                         time_by_kind={"model: table in intermediate": {"nodes": 7, "seconds": 120.0},
+                                       "data test on a table": {"nodes": 900, "seconds": 60.0}})
+    lines = to_markdown([result], "test machine").splitlines()
+
+    def why_under(verdict_start: str) -> str:
+        index = next(i for i, line in enumerate(lines) if line.startswith(verdict_start))
+        assert lines[index].endswith("MISSED")
+        return lines[index + 1]
+
+    # data time: (300 - 50) / 2 = 125x
+    why = why_under("- scale 10, data time / lower bound")
+    assert why.startswith("  - why: 250 s of data time against 2.0 s")
+    assert "sessions 40.0 s (model: table in intermediate), unique_sessions_id 5.0 s (data test on a table)" in why
+    assert "the costliest kind, model: table in intermediate (7 nodes), takes 120 of 180 s" in why
+    # overhead: 50 s / 1000 nodes = 50 ms
+    assert "ran 1000 nodes in 50.0 s with no data" in why_under("- scale 10, overhead per node")
+    # incremental: 100 / 300; the floor alone, 50 / 300, is above 5%; data share (100 - 50) / 250 = 20%
+    why = why_under("- scale 10, incremental build / full build")
+    assert "(the empty build, 50.0 s) is already 16.7% of the full build" in why
+    assert "it spent 20.0% of the full build's data time" in why and "sessions 40.0 s" in why
+    assert "summed over 2 threads" in "\n".join(lines)
+
+    met = ScaleResult(scale=10, seed=1, lower_bound_seconds=10.0, build_seconds=120.0, empty_build_seconds=20.0,
+                      nodes=1000, incremental_build_seconds=6.0, build_success=True, slowest_nodes=slow)
+    assert "why:" not in to_markdown([met], "test machine")
+
+
+def test_a_missed_growth_names_the_nodes_that_grew_most_and_a_change_of_threads() -> None:
+    small = ScaleResult(scale=10, seed=1, build_seconds=100.0, threads=2,
+                        node_seconds={"model.p.sessions": 10.0, "model.p.mrr": 5.0, "model.p.tiny": 0.1})
+    large = ScaleResult(scale=100, seed=1, build_seconds=1500.0, threads=1,
+                        node_seconds={"model.p.sessions": 300.0, "model.p.mrr": 20.0, "model.p.tiny": 0.2})
+    markdown = to_markdown([small, large], "test machine")
+    assert "build time from scale 10 to scale 100: 15.0x (target <= 10x): MISSED" in markdown
+    why = markdown[markdown.index("15.0x"):].splitlines()[1]
+    assert why.startswith("  - why: the nodes that grew most: sessions 10.0 s -> 300.0 s, mrr 5.0 s -> 20.0 s,")
+    assert "scale 100 ran on 1 dbt thread(s), scale 10 on 2" in why
+
+
+def test_threads_kinds_and_short_names_come_from_dbt_artifacts() -> None:
+    run_results = {"results": [
+        {"unique_id": "model.p.t", "execution_time": 2.0, "thread_id": "Thread-1 (worker)"},
+        {"unique_id": "test.p.not_null_t_id.abcdef0123", "execution_time": 3.0, "thread_id": "Thread-2 (worker)"},
+        {"unique_id": "seed.p.s", "execution_time": 0.1, "thread_id": "Thread-1 (worker)"},
+        {"unique_id": "operation.p.hook", "execution_time": 0.0, "thread_id": "main"},
+    ]}
+    manifest = {"nodes": {"model.p.t": {"fqn": ["p", "marts", "t"], "config": {"materialized": "table"}},
+                          "test.p.not_null_t_id.abcdef0123": {"depends_on": {"nodes": ["model.p.t"]}}}}
+    assert worker_threads(run_results) == 2
+    assert slowest_nodes(run_results, count=2, manifest=manifest) == [
+        {"node": "test.p.not_null_t_id.abcdef0123", "seconds": 3.0, "kind": "data test on a table"},
+        {"node": "model.p.t", "seconds": 2.0, "kind": "model: table in marts"},
+    ]
+    assert short_name("test.p.not_null_t_id.abcdef0123") == "not_null_t_id"
+    assert short_name("model.p.t") == "t" and short_name("unit_test.p.t.case") == "t.case"
+
+
+def test_large_scales_build_on_one_thread_so_two_spills_never_share_the_disk() -> None:
+    assert dbt_threads_for(1) == 2 and dbt_threads_for(10) == 2
+    assert dbt_threads_for(100) == 1
