@@ -36,18 +36,20 @@ dispositions as (
     group by 1
 )
 
+-- A raw table without rows has no dispositions row: it counts as zeros, so it reconciles when
+-- staging and rejects are empty too (a connector's first sync of an empty table, `dbt build --empty`).
 select
     counts.source_table,
     counts.raw_rows,
     counts.staged_rows,
     counts.rejected_rows,
-    dispositions.removed_rows,
-    dispositions.counted_rows
+    coalesce(dispositions.removed_rows, 0) as removed_rows,
+    coalesce(dispositions.counted_rows, 0) as counted_rows
 from counts
 left join dispositions on counts.source_table = dispositions.source_table
 where
-    dispositions.source_table is null
-    or counts.raw_rows != dispositions.counted_rows
-    or counts.staged_rows != dispositions.staged_rows
-    or counts.rejected_rows != dispositions.rejected_rows
-    or counts.raw_rows != counts.staged_rows + counts.rejected_rows + dispositions.removed_rows
+    counts.raw_rows != coalesce(dispositions.counted_rows, 0)
+    or counts.staged_rows != coalesce(dispositions.staged_rows, 0)
+    or counts.rejected_rows != coalesce(dispositions.rejected_rows, 0)
+    or counts.raw_rows
+    != counts.staged_rows + counts.rejected_rows + coalesce(dispositions.removed_rows, 0)

@@ -54,6 +54,7 @@ class ScaleResult:
     build_seconds: float = 0.0
     build_peak_rss_mb: float = 0.0
     empty_build_seconds: float = 0.0
+    empty_build_success: bool = False
     nodes: int = 0
     warehouse_bytes: int = 0
     build_success: bool = False
@@ -299,8 +300,9 @@ def bench_scale(scale: float, seed: int, workdir: Path, memory_limit: str, progr
 
     # last: --empty replaces every table with an empty one
     progress(f"scale {scale:g}: dbt build --empty (dbt's own overhead)")
-    result.empty_build_seconds, _, _ = _run_measured(
+    result.empty_build_seconds, _, code = _run_measured(
         [dbt, "build", "--empty", *common], env, workdir / f"empty_scale_{scale:g}.log")
+    result.empty_build_success = code == 0
     result.warehouse_bytes = os.path.getsize(path)
     return result
 
@@ -372,15 +374,16 @@ def to_markdown(results: list[ScaleResult], machine: str) -> str:
 
     lines = [f"Machine: {machine}", "",
              "| scale | generate s | raw rows | raw MB | lower bound s | dbt build s | peak RSS MB | empty build s "
-             "| nodes | data time / lower bound | overhead ms/node | warehouse MB | build ok | seed |",
-             "|" + "---|" * 14]
+             "| nodes | data time / lower bound | overhead ms/node | warehouse MB | build ok | empty build ok "
+             "| seed |",
+             "|" + "---|" * 15]
     for r in results:
         lines.append(
             f"| {r.scale:g} | {generated(r)} | {r.raw_rows:,} | {r.raw_bytes / 2**20:.0f} | "
             f"{r.lower_bound_seconds:.2f} | {r.build_seconds:.1f} | {r.build_peak_rss_mb:.0f} | "
             f"{r.empty_build_seconds:.1f} | {r.nodes} | {f(r.data_over_lower_bound)}x | "
             f"{f(r.overhead_ms_per_node, '{:.0f}')} | {r.warehouse_bytes / 2**20:.0f} | {r.build_success} | "
-            f"{r.seed} |")
+            f"{r.empty_build_success} | {r.seed} |")
     lines += ["", "| scale | append 1 day s | rows appended | incremental dbt build s | incremental / full "
               "| floor: empty build / full | data time: incremental / full | incremental build ok |",
               "|" + "---|" * 8]

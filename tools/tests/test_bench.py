@@ -45,6 +45,8 @@ def test_ratios_are_data_time_over_lower_bound_and_empty_build_per_node() -> Non
     assert result.data_over_lower_bound == 10.0 and result.overhead_ms_per_node == 20.0
     row = [line for line in to_markdown([result], "test machine").splitlines() if line.startswith("| 10 |")][0]
     assert "| 10.0x | 20 |" in row
+    # build ok, then the empty build's own verdict (not run: False), then the seed
+    assert row.endswith("| True | False | 1 |")
 
 
 def test_incremental_share_and_the_targets_verdicts() -> None:

@@ -22,7 +22,7 @@ Three cases the generator cannot produce are added by hand:
   replace its earlier row by the model's unique_key, never sit beside it.
 
 INCREMENTAL_TEST_SCALE (default 0.05) sets the size and INCREMENTAL_TEST_SEED (default 7) the world, so the
-check runs at any seed a benchmark used (README "Incremental models").
+check runs at any seed a benchmark used (README "Performance").
 """
 from __future__ import annotations
 
