@@ -362,7 +362,7 @@ def why_growth_missed(small: ScaleResult, large: ScaleResult) -> str:
 
 
 def _threads(r: ScaleResult) -> str:
-    return f"{r.threads} threads" if r.threads else "dbt's threads"
+    return f"{r.threads} thread{'s' if r.threads != 1 else ''}" if r.threads else "dbt's threads"
 
 
 def to_markdown(results: list[ScaleResult], machine: str) -> str:
@@ -407,7 +407,8 @@ def to_markdown(results: list[ScaleResult], machine: str) -> str:
              100 * TARGET_INCREMENTAL_SHARE, "%", why_incremental_missed),
         ):
             verdict = "n/a" if value is None else ("met" if value <= target else "MISSED")
-            lines.append(f"- scale {r.scale:g}, {label}: {f(value)}{unit} (target <= {target:g}{unit}): {verdict}")
+            shown = "n/a" if value is None else f"{f(value)}{unit}"
+            lines.append(f"- scale {r.scale:g}, {label}: {shown} (target <= {target:g}{unit}): {verdict}")
             if verdict == "MISSED":
                 lines.append(f"  - {why(r)}")
     by_scale = {r.scale: r for r in results}
