@@ -12,10 +12,10 @@
         cast(raw_row as {{ dbt.type_string() }}) as raw_row,
         cast(_fivetran_synced as timestamp) as loaded_at
     from {{ ref(base_model) }}
-    -- the same rows as row_disposition = 'rejected' (macro row_disposition: a row with a rule is
-    -- rejected), but a filter on a plain column: the engine need not rank every raw row first
-    -- (stg_web__rejects at scale 10: 48 s -> 24 s)
-    where reject_rule is not null
+    -- the same rows as row_disposition = 'rejected', but a filter on the column that is a constant
+    -- in each branch of the base model (macro select_with_row_disposition): the engine drops the
+    -- branch of the other rows, with its latest-load aggregate over every raw row, at planning
+    where is_rejected
     {%- if not loop.last %}
     union all
     {%- endif %}
