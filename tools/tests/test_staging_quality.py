@@ -170,3 +170,41 @@ def test_data_quality_mart_counts_every_raw_row(wh):
     ).fetchone()[0]
     assert rejected == faults
     assert 0 <= score_min <= 1
+
+
+@pytest.fixture()
+def second_seed_copy(second_seed, tmp_path):
+    """A writable copy of the second seed's warehouse, to break on purpose."""
+    import shutil
+
+    (path,) = [row[2] for row in second_seed.execute("pragma database_list").fetchall() if row[1] == "warehouse"]
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(path, copy)
+    return copy
+
+
+def reconcile_failures(warehouse, target) -> int:
+    from conftest import run_dbt
+
+    result = run_dbt(["test", "-s", "assert_raw_rows_reconcile_with_staging"], warehouse, target)
+    (test_result,) = [r for r in result.result.results if r.node.resource_type == "test"]
+    return test_result.failures
+
+
+@pytest.mark.parametrize("breakage", [
+    # a raw table with rows whose dispositions went missing (not the empty raw table that counts as zeros)
+    "delete from intermediate.int_staging_row_dispositions where source_table = 'raw_web.pages'",
+    # a rejected row that never reached its rejects model
+    "delete from staging.stg_web__rejects where rowid = (select min(rowid) from staging.stg_web__rejects)",
+    # a raw row that staging neither staged, rejected nor removed
+    "update intermediate.int_staging_row_dispositions set row_count = row_count - 1 where disposition_key = "
+    "(select min(disposition_key) from intermediate.int_staging_row_dispositions "
+    "where source_table = 'raw_stripe.invoice' and row_disposition = 'duplicate')",
+])
+def test_row_reconciliation_fails_on_unaccounted_rows(second_seed_copy, tmp_path, breakage):
+    assert reconcile_failures(second_seed_copy, tmp_path / "target") == 0
+    con = duckdb.connect(str(second_seed_copy))
+    changed = con.execute(breakage).fetchone()[0]
+    con.close()
+    assert changed > 0, "the breakage changed nothing"
+    assert reconcile_failures(second_seed_copy, tmp_path / "target") == 1
