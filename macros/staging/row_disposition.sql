@@ -25,6 +25,10 @@
     DuckDB materialises them whole (every column, raw_row too) because they are read twice. -#}
 {% macro select_with_row_disposition(relation, key, loaded_at='_fivetran_synced', deleted=none, merged=none) -%}
     {%- set keys = key if key is iterable and key is not string else [key] -%}
+    {#- Spark plans the two-branch form of 43 base models at once in the row dispositions (three
+        copies of each raw table's checks) and runs out of the driver's heap; it gets one select. -#}
+    {%- set one_branch = target.type == 'spark' -%}
+{%- if not one_branch %}
 select
     {{ relation }}.*,
     cast('rejected' as {{ dbt.type_string() }}) as row_disposition,
@@ -33,10 +37,14 @@ from {{ relation }}
 where {{ relation }}.reject_rule is not null
 
 union all
+{%- endif %}
 
 select
     {{ relation }}.*,
     case
+        {%- if one_branch %}
+        when {{ relation }}.reject_rule is not null then 'rejected'
+        {%- endif %}
         when {{ relation }}.{{ loaded_at }} < latest_loads.latest_loaded_at then 'duplicate'
         {%- if deleted %}
         when {{ deleted }} then 'deleted'
@@ -46,7 +54,7 @@ select
         {%- endif %}
         else 'staged'
     end as row_disposition,
-    false as is_rejected
+    {{ relation + '.reject_rule is not null' if one_branch else 'false' }} as is_rejected
 from {{ relation }}
 left join (
     select
@@ -60,7 +68,9 @@ left join (
     {%- for k in keys %}
         {% if not loop.first %}and {% endif %}{{ relation }}.{{ k }} = latest_loads.{{ k }}
     {%- endfor %}
+{%- if not one_branch %}
 where {{ relation }}.reject_rule is null
+{%- endif %}
 {%- endmacro %}
 
 {#- A CTE read more than once that the engine must inline rather than materialise (see
