@@ -15,9 +15,13 @@ from revops_tools.bench import (
     slowest_nodes,
     time_by_kind,
     to_markdown,
+    unsuccessful_nodes,
     worker_threads,
 )
 from revops_tools.generator import generate
+
+# a result whose three builds passed: its ratios are measurements
+PASSED = {"build_success": True, "incremental_build_success": True, "empty_build_success": True}
 
 
 def test_lower_bound_copies_every_raw_table_and_leaves_the_file_as_it_was(tmp_path: Path) -> None:
@@ -40,7 +44,7 @@ def test_lower_bound_copies_every_raw_table_and_leaves_the_file_as_it_was(tmp_pa
 
 def test_ratios_are_data_time_over_lower_bound_and_empty_build_per_node() -> None:
     result = ScaleResult(scale=10, seed=1, lower_bound_seconds=2.0, build_seconds=30.0, empty_build_seconds=10.0,
-                         nodes=500, raw_bytes=2**20, warehouse_bytes=2**20, build_success=True)
+                         nodes=500, raw_bytes=2**20, warehouse_bytes=2**20, **PASSED)
     # (30 - 10) / 2 = 10x; 10 s / 500 nodes = 20 ms per node.
     assert result.data_over_lower_bound == 10.0 and result.overhead_ms_per_node == 20.0
     row = [line for line in to_markdown([result], "test machine").splitlines() if line.startswith("| 10 |")][0]
@@ -51,7 +55,7 @@ def test_ratios_are_data_time_over_lower_bound_and_empty_build_per_node() -> Non
 
 def test_incremental_share_and_the_targets_verdicts() -> None:
     result = ScaleResult(scale=10, seed=1, lower_bound_seconds=2.0, build_seconds=400.0, empty_build_seconds=40.0,
-                         nodes=1000, incremental_build_seconds=30.0, build_success=True)
+                         nodes=1000, incremental_build_seconds=30.0, **PASSED)
     # (400 - 40) / 2 = 180x (missed); 40 ms per node (missed); 30 / 400 = 7.5% (missed)
     assert result.incremental_share == 0.075
     markdown = to_markdown([result], "test machine")
@@ -59,7 +63,7 @@ def test_incremental_share_and_the_targets_verdicts() -> None:
     assert "overhead per node: 40.0 ms (target <= 30 ms): MISSED" in markdown
     assert "incremental build / full build: 7.5% (target <= 5%): MISSED" in markdown
     met = ScaleResult(scale=10, seed=1, lower_bound_seconds=10.0, build_seconds=120.0, empty_build_seconds=20.0,
-                      nodes=1000, incremental_build_seconds=6.0, build_success=True)
+                      nodes=1000, incremental_build_seconds=6.0, **PASSED)
     markdown = to_markdown([met], "test machine")
     assert markdown.count(": met") == 3 and "MISSED" not in markdown
 
@@ -91,11 +95,10 @@ def test_time_by_kind_tells_tests_on_views_from_tests_on_tables() -> None:
 
 def test_build_growth_compares_scales_ten_times_apart_and_skipped_cycles_say_so() -> None:
     small = ScaleResult(scale=10, seed=1, lower_bound_seconds=10.0, build_seconds=300.0, empty_build_seconds=50.0,
-                        nodes=1000, incremental_build_seconds=12.0, build_success=True,
-                        incremental_build_success=True)
+                        nodes=1000, incremental_build_seconds=12.0, **PASSED)
     large = ScaleResult(scale=100, seed=1, lower_bound_seconds=100.0, build_seconds=3300.0, empty_build_seconds=50.0,
-                        nodes=1000, build_success=True, incremental_skipped=True)
-    unrelated = ScaleResult(scale=1, seed=1, lower_bound_seconds=1.0, build_seconds=80.0, build_success=True)
+                        nodes=1000, **PASSED, incremental_skipped=True)
+    unrelated = ScaleResult(scale=1, seed=1, lower_bound_seconds=1.0, build_seconds=80.0, **PASSED)
     # 10 -> 100: 3300 / 300 = 11x (missed); scale 1 -> 10 is a tenfold pair too: 300 / 80 = 3.75x (met)
     assert build_growth([small, large, unrelated]) == [(10, 100, 11.0), (1, 10, 3.75)]
     markdown = to_markdown([unrelated, small, large], "test machine")
@@ -110,8 +113,7 @@ def test_build_growth_compares_scales_ten_times_apart_and_skipped_cycles_say_so(
 
 def test_incremental_data_share_leaves_out_dbt_overhead_and_the_slowest_incremental_nodes_are_listed() -> None:
     result = ScaleResult(scale=10, seed=1, lower_bound_seconds=10.0, build_seconds=300.0, empty_build_seconds=50.0,
-                         nodes=1000, incremental_build_seconds=75.0, build_success=True,
-                         incremental_build_success=True,
+                         nodes=1000, incremental_build_seconds=75.0, **PASSED,
                          incremental_slowest_nodes=[{"node": "model.p.sessions", "seconds": 9.5,
                                                      "kind": "model: table in intermediate"}],
                          incremental_time_by_kind={"model: table in intermediate": {"nodes": 3, "seconds": 12.0}})
@@ -122,6 +124,12 @@ def test_incremental_data_share_leaves_out_dbt_overhead_and_the_slowest_incremen
     incremental_part = markdown[markdown.index("Slowest nodes of the incremental build at scale 10"):]
     assert "| model.p.sessions | model: table in intermediate | 9.5 |" in incremental_part
     assert "| model: table in intermediate | 3 | 12.0 |" in markdown[markdown.index("incremental build's time"):]
+    # the scheduled build leaves the unit tests out: the overhead floor is the empty build's per node
+    # (50 ms) times the nodes it ran, 900: 45 s; its data time (75 - 45) / 250 = 12%
+    scheduled = ScaleResult(scale=10, seed=1, lower_bound_seconds=10.0, build_seconds=300.0, empty_build_seconds=50.0,
+                            nodes=1000, incremental_nodes=900, incremental_build_seconds=75.0, **PASSED)
+    assert scheduled.incremental_floor == 45.0 / 300 and scheduled.incremental_data_share == 30.0 / 250
+    assert "runs 900 of the 1000 nodes (all but the unit tests)" in to_markdown([scheduled], "test machine")
     # no empty build measured: no share to give
     unmeasured = ScaleResult(scale=1, seed=1, build_seconds=10.0, incremental_build_seconds=5.0)
     assert unmeasured.incremental_data_share is None
@@ -152,7 +160,7 @@ def test_every_missed_target_says_which_nodes_cost_what_and_why() -> None:
     slow = [{"node": "model.p.sessions", "seconds": 40.0, "kind": "model: table in intermediate"},
             {"node": "test.p.unique_sessions_id.0123456789", "seconds": 5.0, "kind": "data test on a table"}]
     result = ScaleResult(scale=10, seed=1, lower_bound_seconds=2.0, build_seconds=300.0, empty_build_seconds=50.0,
-                         nodes=1000, incremental_build_seconds=100.0, build_success=True, threads=2,
+                         nodes=1000, incremental_build_seconds=100.0, **PASSED, threads=2,
                          slowest_nodes=slow, incremental_slowest_nodes=slow[:1],
                          time_by_kind={"model: table in intermediate": {"nodes": 7, "seconds": 120.0},
                                        "data test on a table": {"nodes": 900, "seconds": 60.0}})
@@ -172,25 +180,59 @@ def test_every_missed_target_says_which_nodes_cost_what_and_why() -> None:
     assert "ran 1000 nodes in 50.0 s with no data" in why_under("- scale 10, overhead per node")
     # incremental: 100 / 300; the floor alone, 50 / 300, is above 5%; data share (100 - 50) / 250 = 20%
     why = why_under("- scale 10, incremental build / full build")
-    assert "(the empty build, 50.0 s) is already 16.7% of the full build" in why
+    assert "runs all 1000 nodes, and dbt's own overhead for them (50.0 s, from the empty build) is already " \
+           "16.7% of the full build" in why
     assert "it spent 20.0% of the full build's data time" in why and "sessions 40.0 s" in why
     assert "summed over 2 threads" in "\n".join(lines)
 
     met = ScaleResult(scale=10, seed=1, lower_bound_seconds=10.0, build_seconds=120.0, empty_build_seconds=20.0,
-                      nodes=1000, incremental_build_seconds=6.0, build_success=True, slowest_nodes=slow)
+                      nodes=1000, incremental_build_seconds=6.0, **PASSED, slowest_nodes=slow)
     assert "why:" not in to_markdown([met], "test machine")
 
 
 def test_a_missed_growth_names_the_nodes_that_grew_most_and_a_change_of_threads() -> None:
-    small = ScaleResult(scale=10, seed=1, build_seconds=100.0, threads=2,
+    small = ScaleResult(scale=10, seed=1, build_seconds=100.0, threads=2, **PASSED,
                         node_seconds={"model.p.sessions": 10.0, "model.p.mrr": 5.0, "model.p.tiny": 0.1})
-    large = ScaleResult(scale=100, seed=1, build_seconds=1500.0, threads=1,
+    large = ScaleResult(scale=100, seed=1, build_seconds=1500.0, threads=1, **PASSED,
                         node_seconds={"model.p.sessions": 300.0, "model.p.mrr": 20.0, "model.p.tiny": 0.2})
     markdown = to_markdown([small, large], "test machine")
     assert "build time from scale 10 to scale 100: 15.0x (target <= 10x): MISSED" in markdown
     why = markdown[markdown.index("15.0x"):].splitlines()[1]
     assert why.startswith("  - why: the nodes that grew most: sessions 10.0 s -> 300.0 s, mrr 5.0 s -> 20.0 s,")
     assert "scale 100 ran on 1 dbt thread(s), scale 10 on 2" in why
+
+
+def test_a_failed_build_gives_no_verdict_and_names_what_failed() -> None:
+    """A build that stopped (at scale 100 with two threads the disk ran full) skipped the nodes below the
+    failure and looks fast: its ratios are marked not measured, with the failed nodes, never met."""
+    run_results = {"results": [
+        {"unique_id": "model.p.sessions", "status": "error", "execution_time": 169.0,
+         "message": "Runtime Error in model sessions\n  IO Error: Could not write file: No space left on device"},
+        {"unique_id": "model.p.sessions_daily", "status": "skipped", "execution_time": 0},
+        {"unique_id": "test.p.unique_sessions_id.0123456789", "status": "skipped", "execution_time": 0},
+        {"unique_id": "model.p.mrr", "status": "success", "execution_time": 5.0},
+    ]}
+    failures = unsuccessful_nodes(run_results)
+    assert failures == {"failed": [{"node": "model.p.sessions", "status": "error",
+                                    "message": "IO Error: Could not write file: No space left on device"}],
+                        "skipped": 2}
+    small = ScaleResult(scale=10, seed=1, lower_bound_seconds=10.0, build_seconds=100.0, empty_build_seconds=20.0,
+                        nodes=1000, **PASSED, incremental_skipped=True)
+    large = ScaleResult(scale=100, seed=1, lower_bound_seconds=100.0, build_seconds=600.0, empty_build_seconds=20.0,
+                        nodes=1000, build_success=False, empty_build_success=True, incremental_skipped=True,
+                        failures={"build": failures})
+    lines = to_markdown([small, large], "test machine").splitlines()
+    verdict = next(i for i, line in enumerate(lines) if line.startswith("- scale 100, data time / lower bound"))
+    # (600 - 20) / 100 = 5.8x would be met
+    assert lines[verdict] == ("- scale 100, data time / lower bound: 5.8x (target <= 10x): "
+                              "NOT MEASURED: the build failed")
+    assert lines[verdict + 1] == ("  - the build at scale 100 failed: sessions (error: IO Error: Could not write file: "
+                                  "No space left on device); 2 nodes skipped")
+    # the empty build passed: its overhead per node is a measurement
+    assert "- scale 100, overhead per node: 20.0 ms (target <= 30 ms): met" in lines
+    growth = next(i for i, line in enumerate(lines) if line.startswith("- build time from scale 10 to scale 100"))
+    assert lines[growth].endswith("6.0x (target <= 10x): NOT MEASURED: the build at scale 100 failed")
+    assert ": met" not in "\n".join(line for line in lines if "scale 100" in line and "overhead" not in line)
 
 
 def test_threads_kinds_and_short_names_come_from_dbt_artifacts() -> None:
@@ -214,3 +256,19 @@ def test_threads_kinds_and_short_names_come_from_dbt_artifacts() -> None:
 def test_large_scales_build_on_one_thread_so_two_spills_never_share_the_disk() -> None:
     assert dbt_threads_for(1) == 2 and dbt_threads_for(10) == 2
     assert dbt_threads_for(100) == 1
+
+
+def test_make_refresh_runs_the_scheduled_build_the_bench_measures() -> None:
+    """`make refresh` (the production run after new data lands) and the bench's incremental build are
+    one command: the bench's figure is the one users get."""
+    import subprocess
+
+    from revops_tools.bench import REPO, SCHEDULED_BUILD
+
+    dry_run = subprocess.run(["make", "-n", "refresh"], cwd=REPO, capture_output=True,
+                             text=True, check=True).stdout
+    dbt_lines = [line.split() for line in dry_run.splitlines() if "/dbt " in line]
+    assert len(dbt_lines) == 1, dry_run
+    words = dbt_lines[0]
+    command = words[words.index(next(w for w in words if w.endswith("/dbt"))) + 1:]
+    assert [w for w in command if w not in ("--target", "duckdb")] == SCHEDULED_BUILD
