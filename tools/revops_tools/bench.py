@@ -265,7 +265,9 @@ SCHEDULED_BUILD = ["build", "--exclude-resource-type", "unit_test"]
 
 
 # From this scale the bench builds on one dbt thread unless DBT_THREADS says otherwise: the largest
-# models spill over 20 GB each at scale 100, and two of them spilling at once fill this machine's disk.
+# models spill over 20 GB each at scale 100, and two of them spilling at once fill this machine's disk
+# (measured again with 56 GB free: sessionisation and the row dispositions side by side ran it full
+# twelve minutes into a two-thread build).
 ONE_THREAD_FROM_SCALE = 50.0
 
 
