@@ -44,7 +44,7 @@ def test_lower_bound_copies_every_raw_table_and_leaves_the_file_as_it_was(tmp_pa
 
 def test_ratios_are_data_time_over_lower_bound_and_empty_build_per_node() -> None:
     result = ScaleResult(scale=10, seed=1, lower_bound_seconds=2.0, build_seconds=30.0, empty_build_seconds=10.0,
-                         nodes=500, raw_bytes=2**20, warehouse_bytes=2**20, **PASSED)
+                         nodes=500, raw_bytes=2**20, warehouse_bytes=2**20, build_success=True)
     # (30 - 10) / 2 = 10x; 10 s / 500 nodes = 20 ms per node.
     assert result.data_over_lower_bound == 10.0 and result.overhead_ms_per_node == 20.0
     row = [line for line in to_markdown([result], "test machine").splitlines() if line.startswith("| 10 |")][0]
