@@ -23,7 +23,7 @@
     window are picked up again; the unique_key replaces the copies already there). Use it as
     `where loaded_at >= {{ incremental_lookback_start('loaded_at') }}`, inside
     `{% if is_incremental() %}`. At run time it is looked up first and written into the SQL as a
-    literal: engines push a filter on a constant below the staging views' projections (DuckDB does
+    literal: engines push a filter on a constant below the base views' projections (DuckDB does
     not push a scalar subquery), so only the new rows are cleaned. A unit test mocks `this` as a
     CTE, so there it stays a subquery. -#}
 {% macro incremental_lookback_start(column) -%}

@@ -37,11 +37,11 @@ invoices as {{ not_materialized() }} (
     select * from {{ ref('int_invoices_enriched') }}
 ),
 
-invoice_line_items as (
+invoice_line_items as {{ not_materialized() }} (
     select * from {{ ref('stg_stripe__invoice_line_items') }}
 ),
 
-prices as (
+prices as {{ not_materialized() }} (
     select * from {{ ref('stg_stripe__prices') }}
 ),
 

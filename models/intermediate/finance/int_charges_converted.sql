@@ -22,7 +22,7 @@
 -- table's own row.
 -- on_schema_change fail: a new column has to be filled on every old charge, so a full refresh
 -- (`dbt build --full-refresh -s int_charges_converted+`), never a column of nulls.
-with charges as (
+with charges as {{ not_materialized() }} (
     select * from {{ ref('stg_stripe__charges') }}
 ),
 

@@ -19,11 +19,11 @@
 -- invoice (staging rejects a line whose invoice has not landed yet, and stages it once it has).
 -- on_schema_change fail: a new column has to be filled on every old line, so a full refresh
 -- (`dbt build --full-refresh -s int_invoice_line_items_priced+`), never a column of nulls.
-with invoice_line_items as (
+with invoice_line_items as {{ not_materialized() }} (
     select * from {{ ref('stg_stripe__invoice_line_items') }}
 ),
 
-prices as (
+prices as {{ not_materialized() }} (
     select * from {{ ref('stg_stripe__prices') }}
 ),
 

@@ -15,7 +15,7 @@ contacts as (
     select * from {{ ref('stg_salesforce__contacts') }}
 ),
 
-leads as (
+leads as {{ not_materialized() }} (
     select * from {{ ref('stg_salesforce__leads') }}
 ),
 

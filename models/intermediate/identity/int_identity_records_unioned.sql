@@ -19,7 +19,7 @@ stripe_customers as (
     select * from {{ ref('stg_stripe__customers') }}
 ),
 
-hubspot_contacts as (
+hubspot_contacts as {{ not_materialized() }} (
     select * from {{ ref('stg_hubspot__contacts') }}
 ),
 

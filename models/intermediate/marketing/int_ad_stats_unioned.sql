@@ -24,15 +24,15 @@
 -- that staging rejected while their account had not landed yet are staged once it has.
 -- on_schema_change fail: a new column has to be filled on every old day, so a full refresh
 -- (`dbt build --full-refresh -s int_ad_stats_unioned+`), never a column of nulls.
-with google_stats as (
+with google_stats as {{ not_materialized() }} (
     select * from {{ ref('stg_google_ads__campaign_stats') }}
 ),
 
-facebook_stats as (
+facebook_stats as {{ not_materialized() }} (
     select * from {{ ref('stg_facebook_ads__campaign_stats') }}
 ),
 
-linkedin_stats as (
+linkedin_stats as {{ not_materialized() }} (
     select * from {{ ref('stg_linkedin_ads__campaign_stats') }}
 ),
 

@@ -8,11 +8,11 @@ with conversions as {{ not_materialized() }} (
     select * from {{ ref('int_attribution_conversions') }}
 ),
 
-leads as (
+leads as {{ not_materialized() }} (
     select * from {{ ref('stg_salesforce__leads') }}
 ),
 
-contacts as (
+contacts as {{ not_materialized() }} (
     select * from {{ ref('stg_salesforce__contacts') }}
 ),
 

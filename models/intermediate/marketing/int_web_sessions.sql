@@ -40,15 +40,15 @@ channel_mapping as {{ not_materialized() }} (
     select * from {{ ref('channel_mapping') }}
 ),
 
-identifies as (
+identifies as {{ not_materialized() }} (
     select * from {{ ref('stg_web__identifies') }}
 ),
 
-form_submissions as (
+form_submissions as {{ not_materialized() }} (
     select * from {{ ref('stg_hubspot__form_submissions') }}
 ),
 
-hubspot_contacts as (
+hubspot_contacts as {{ not_materialized() }} (
     select * from {{ ref('stg_hubspot__contacts') }}
 ),
 

@@ -9,7 +9,7 @@
 -- end before the term ended, rounded to its currency's minor unit, and mrr that amount at the
 -- term-end month's rate: the weight of the MRR-weighted renewal rate. One row per subscription
 -- and term end.
-with subscription_history as (
+with subscription_history as {{ not_materialized() }} (
     select * from {{ ref('stg_stripe__subscription_history') }}
 ),
 

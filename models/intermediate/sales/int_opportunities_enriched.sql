@@ -12,7 +12,7 @@
 -- A reopened opportunity (closed lost, then reopened and won) is one opportunity with its final
 -- outcome and final close date, so it counts once, in the period of its final close, and its
 -- cycle runs from creation to that final close.
-with opportunities as (
+with opportunities as {{ not_materialized() }} (
     select * from {{ ref('stg_salesforce__opportunities') }}
 ),
 
@@ -20,7 +20,7 @@ closed_valued as (
     select * from {{ ref('int_opportunities_closed_valued') }}
 ),
 
-leads as (
+leads as {{ not_materialized() }} (
     select * from {{ ref('stg_salesforce__leads') }}
 ),
 

@@ -7,7 +7,7 @@
 -- Amounts are converted to the reporting currency at the rate of the expected close month (the
 -- month the amount would be booked in; the latest month of the FX seed when it lies beyond it),
 -- rounded to the cent per opportunity. Read by the pipeline, coverage, velocity and forecast marts.
-with opportunity_history as (
+with opportunity_history as {{ not_materialized() }} (
     select * from {{ ref('stg_salesforce__opportunity_history') }}
 ),
 

@@ -1,6 +1,6 @@
--- A table, unlike most staging models: its tests and the lead funnel read it a dozen times, and as a
--- view each read re-ran both windows (de-duplication, then validity ranges) over every raw row: 29 s
--- of data tests at scale 10, against about 10 s to build it once.
+-- A table on Spark too, where staging models are views: its tests and the lead funnel read it a dozen
+-- times, and as a view each read re-ran both windows (de-duplication, then validity ranges) over every
+-- raw row: 29 s of data tests at scale 10, against about 10 s to build it once.
 {{ config(materialized='table') }}
 
 -- One row per change of a tracked lead field, as a validity range of the new value: a value holds

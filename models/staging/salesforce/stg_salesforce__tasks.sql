@@ -1,4 +1,4 @@
--- A table, unlike most staging models: one of the largest raw tables
+-- A table on Spark too, where staging models are views: one of the largest raw tables
 -- (23 M tasks at scale 100), read by a dozen tests and by its children. As a view every one
 -- of those reads re-ran the de-duplication over every raw row; as a table it runs once.
 {{ config(materialized='table') }}

@@ -4,9 +4,10 @@
     unique_key='page_view_id',
     on_schema_change='fail',
 ) }}
--- Materialised, unlike most staging models: one of the largest raw tables (79 M page views at scale
--- 100), read by a dozen tests and by its children. As a view every one of those reads re-ran the
--- de-duplication and the cleaning over every raw row; materialised they run once.
+-- Materialised on Spark too, where staging models are views: one of the largest raw tables
+-- (79 M page views at scale 100), read by a dozen tests and by its children. As a view every one of
+-- those reads re-ran the de-duplication and the cleaning over every raw row; materialised they run
+-- once.
 --
 -- Incremental: a run cleans only the raw rows loaded since the latest load already in the table,
 -- less var incremental_lookback_days (rows a connector lands late), and the unique_key replaces the
