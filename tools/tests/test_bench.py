@@ -235,6 +235,59 @@ def test_a_failed_build_gives_no_verdict_and_names_what_failed() -> None:
     assert ": met" not in "\n".join(line for line in lines if "scale 100" in line and "overhead" not in line)
 
 
+def test_the_empty_build_starts_where_the_full_build_did(tmp_path: Path, monkeypatch) -> None:
+    """build minus empty build is the data's time only when both start from the raw data and the seeds:
+    an empty build over the built warehouse also drops every table the builds filled."""
+    import json
+
+    from revops_tools import bench
+    from revops_tools.generator import append as append_module
+
+    path = tmp_path / "bench.duckdb"
+    generate(str(path), scale=0.02, seed=7, progress=False)
+    seen: list[tuple[str, set[str]]] = []
+
+    def schemas() -> set[str]:
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            return {name for (name,) in con.execute(
+                "select distinct schema_name from duckdb_tables() where not schema_name like 'raw_%'").fetchall()}
+        finally:
+            con.close()
+
+    def fake_dbt(cmd: list[str]) -> None:
+        """What dbt would leave: the seeds, and a filled mart after a build without --empty."""
+        seen.append((" ".join(cmd[1:cmd.index("--target-path")]), schemas()))
+        target = Path(cmd[cmd.index("--target-path") + 1])
+        target.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(path))
+        con.execute("create schema if not exists reference")
+        con.execute("create or replace table reference.fx_rates as select 1 as rate")
+        if cmd[1] == "build" and "--empty" not in cmd:
+            con.execute("create schema if not exists marts")
+            con.execute("create or replace table marts.fct_mrr as select range as mrr from range(1000)")
+        con.close()
+        (target / "run_results.json").write_text(json.dumps({"results": [
+            {"unique_id": "model.p.fct_mrr", "execution_time": 1.0, "thread_id": "Thread-1 (worker)",
+             "status": "success"}]}))
+        (target / "manifest.json").write_text(json.dumps({"nodes": {}}))
+
+    monkeypatch.setattr(bench, "lower_bound", lambda _: (1.0, 10, 100))
+    monkeypatch.setattr(bench.subprocess, "run", lambda cmd, **_: fake_dbt(cmd))
+    monkeypatch.setattr(bench, "_run_measured", lambda cmd, env, log: (fake_dbt(cmd), (1.0, 1.0, 0))[1])
+    monkeypatch.setattr(append_module, "append", lambda *_, **__: {})
+
+    result = bench.bench_scale(0.02, 7, tmp_path / "work", "1GB", lambda _: None, warehouse=str(path))
+
+    commands = [command for command, _ in seen]
+    assert commands == ["seed --full-refresh", "build", " ".join(bench.SCHEDULED_BUILD),
+                        "seed --full-refresh", "build --empty"], commands
+    full_build, incremental_build, empty_build = seen[1][1], seen[2][1], seen[-1][1]
+    assert "marts" in incremental_build and "marts" not in full_build
+    assert empty_build == full_build and "reference" in empty_build
+    assert result.empty_build_success and result.warehouse_bytes > 0
+
+
 def test_threads_kinds_and_short_names_come_from_dbt_artifacts() -> None:
     run_results = {"results": [
         {"unique_id": "model.p.t", "execution_time": 2.0, "thread_id": "Thread-1 (worker)"},
