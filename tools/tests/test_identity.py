@@ -158,3 +158,25 @@ def test_identity_quality_on_other_seeds_and_scales(tmp_path_factory):
         assert q["precision"] >= PRECISION_GOAL, report
         assert q["recall"] >= RECALL_GOAL, report
 
+
+
+def test_convergence_check_fails_when_propagation_stops_too_early(built, tmp_path):
+    """assert_identity_components_converged is what tells a user to raise identity_propagation_rounds:
+    on one round the components of chains longer than one link are cut short, and it fails; back on
+    the project's rounds it passes. On a copy of the session's warehouse, which stays as it was."""
+    import shutil
+
+    path = tmp_path / "warehouse.duckdb"
+    shutil.copy(built, path)
+    labelling = ["int_identity_email_components_labelled", "int_identity_name_components_labelled",
+                 "int_identity_components_labelled", "int_identity_records_resolved"]
+    check = ["test", "-s", "assert_identity_components_converged"]
+    for rounds, should_pass in ((1, False), (None, True)):
+        variables = ["--vars", f"{{identity_propagation_rounds: {rounds}}}"] if rounds else []
+        relabelled = run_dbt(["run", "-s", *labelling, *variables], path, tmp_path / "target")
+        assert relabelled.success, f"relabelling on {rounds or 'the default'} rounds failed: {relabelled.exception}"
+        tested = run_dbt([*check, *variables], path, tmp_path / "target")
+        [result] = [r for r in tested.result.results if r.node.resource_type == "test"]
+        assert tested.success is should_pass, (rounds, result.status, result.message)
+        if not should_pass:
+            assert str(result.status) == "fail" and result.failures > 0, (result.status, result.message)
