@@ -424,6 +424,11 @@ def why_growth_missed(small: ScaleResult, large: ScaleResult) -> str:
     if small.threads and large.threads and small.threads != large.threads:
         text += (f"; scale {large.scale:g} ran on {large.threads} dbt thread(s), scale {small.scale:g} on "
                  f"{small.threads}")
+        # the nodes' own seconds, summed over the threads, grow apart from what the threads overlapped
+        summed_small, summed_large = sum(small.node_seconds.values()), sum(large.node_seconds.values())
+        if summed_small:
+            text += (f": summed over the threads the nodes took {summed_small:.0f} s and {summed_large:.0f} s "
+                     f"({summed_large / summed_small:.1f}x)")
     return text
 
 

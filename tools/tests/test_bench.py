@@ -200,6 +200,8 @@ def test_a_missed_growth_names_the_nodes_that_grew_most_and_a_change_of_threads(
     why = markdown[markdown.index("15.0x"):].splitlines()[1]
     assert why.startswith("  - why: the nodes that grew most: sessions 10.0 s -> 300.0 s, mrr 5.0 s -> 20.0 s,")
     assert "scale 100 ran on 1 dbt thread(s), scale 10 on 2" in why
+    # growth apart from the threads: the nodes' own seconds, 15.1 s and 320.2 s
+    assert why.endswith("summed over the threads the nodes took 15 s and 320 s (21.2x)")
 
 
 def test_a_failed_build_gives_no_verdict_and_names_what_failed() -> None:
