@@ -159,7 +159,6 @@ def test_identity_quality_on_other_seeds_and_scales(tmp_path_factory):
         assert q["recall"] >= RECALL_GOAL, report
 
 
-
 def test_convergence_check_fails_when_propagation_stops_too_early(built, tmp_path):
     """assert_identity_components_converged is what tells a user to raise identity_propagation_rounds:
     on one round the components of chains longer than one link are cut short, and it fails; back on
